@@ -1,0 +1,3 @@
+//! `gopl.io/ch8/cake`: not written yet.
+
+fn main() {}

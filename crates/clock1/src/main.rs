@@ -1,0 +1,3 @@
+//! `gopl.io/ch8/clock1`: not written yet.
+
+fn main() {}

@@ -1,0 +1,176 @@
+//! Helpers for the tests that drive the real programs over loopback.
+//!
+//! Only built with the `testing` feature, which the crates' dev-dependencies
+//! turn on. The machine these tests run on is small and busy, so every wait
+//! here is generous: a slow machine makes a test slow, never wrong.
+
+use std::io::{self, BufRead, BufReader, Read};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long a test waits for anything before it gives up.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+/// A loopback address with a port that was free a moment ago.
+///
+/// The operating system picks the port (we bind port 0 and let go), so
+/// tests never collide with each other or with a server on port 8000.
+pub fn free_addr() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    listener.local_addr().expect("local_addr").to_string()
+}
+
+/// A program under test, killed when dropped.
+#[derive(Debug)]
+pub struct Program {
+    /// The running process; its stdin, stdout and stderr are pipes.
+    pub child: Child,
+}
+
+impl Program {
+    /// Starts `exe` with `args`, every standard stream a pipe.
+    pub fn start(exe: &str, args: &[&str]) -> Program {
+        let child = Command::new(exe)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|err| panic!("start {exe}: {err}"));
+        Program { child }
+    }
+
+    /// Waits for the program to exit, within [`PATIENCE`], and returns its
+    /// exit status, standard output and standard error.
+    pub fn finish(mut self) -> (std::process::ExitStatus, Vec<u8>, String) {
+        let deadline = Instant::now() + PATIENCE;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the program did not exit in time"
+            );
+            thread::sleep(Duration::from_millis(20));
+        };
+        let mut out = Vec::new();
+        let mut err = String::new();
+        if let Some(mut stdout) = self.child.stdout.take() {
+            stdout.read_to_end(&mut out).expect("read stdout");
+        }
+        if let Some(mut stderr) = self.child.stderr.take() {
+            stderr.read_to_string(&mut err).expect("read stderr");
+        }
+        (status, out, err)
+    }
+}
+
+impl Drop for Program {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A server program listening on a free loopback port.
+#[derive(Debug)]
+pub struct Server {
+    /// The process, killed when the `Server` is dropped.
+    pub program: Program,
+    /// Where it listens, as `127.0.0.1:PORT`.
+    pub addr: String,
+}
+
+impl Server {
+    /// Starts `exe --addr 127.0.0.1:PORT` plus `args`, and returns once it
+    /// listens.
+    ///
+    /// It watches the kernel's socket table rather than connecting, so a
+    /// sequential server (clock1) is not kept busy by a probe.
+    pub fn start(exe: &str, args: &[&str]) -> Server {
+        // Another test may take the port between our look and the server's
+        // bind; then the server exits, and we try another port.
+        for _ in 0..5 {
+            let addr = free_addr();
+            let mut all_args = vec!["--addr", &addr];
+            all_args.extend_from_slice(args);
+            let mut program = Program::start(exe, &all_args);
+            let deadline = Instant::now() + PATIENCE;
+            while Instant::now() < deadline {
+                if is_listening(&addr) {
+                    return Server { program, addr };
+                }
+                if program.child.try_wait().expect("try_wait").is_some() {
+                    break;
+                }
+                thread::sleep(Duration::from_millis(20));
+            }
+        }
+        panic!("{exe} did not start listening");
+    }
+
+    /// Connects to the server; reads time out after [`PATIENCE`].
+    pub fn connect(&self) -> Client {
+        Client::connect(&self.addr)
+    }
+}
+
+/// Whether some socket listens on `addr` (`127.0.0.1:PORT`), as Linux's
+/// `/proc/net/tcp` tells.
+fn is_listening(addr: &str) -> bool {
+    const LISTEN: &str = "0A";
+    let port = addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
+    let Some(port) = port else { return false };
+    let wanted = format!("0100007F:{port:04X}");
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
+    table.lines().any(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        fields.get(1) == Some(&wanted.as_str()) && fields.get(3) == Some(&LISTEN)
+    })
+}
+
+/// A client connection that reads line by line.
+#[derive(Debug)]
+pub struct Client {
+    /// The connection, for writing.
+    pub stream: TcpStream,
+    reader: BufReader<TcpStream>,
+}
+
+impl Client {
+    /// Connects to `addr`; reads time out after [`PATIENCE`].
+    pub fn connect(addr: &str) -> Client {
+        let stream = TcpStream::connect(addr).unwrap_or_else(|err| panic!("connect {addr}: {err}"));
+        stream
+            .set_read_timeout(Some(PATIENCE))
+            .expect("set_read_timeout");
+        let reader = BufReader::new(stream.try_clone().expect("try_clone"));
+        Client { stream, reader }
+    }
+
+    /// The next line, newline included; empty at end of input; an error if
+    /// nothing came within `timeout`.
+    pub fn read_line_within(&mut self, timeout: Duration) -> io::Result<Vec<u8>> {
+        self.stream.set_read_timeout(Some(timeout))?;
+        let mut line = Vec::new();
+        let result = self.reader.read_until(b'\n', &mut line);
+        self.stream.set_read_timeout(Some(PATIENCE))?;
+        result.map(|_| line)
+    }
+
+    /// The next line, newline included; empty at end of input. Panics if
+    /// nothing comes within [`PATIENCE`].
+    pub fn read_line(&mut self) -> Vec<u8> {
+        self.read_line_within(PATIENCE).expect("read a line")
+    }
+
+    /// Everything until the server closes the connection.
+    pub fn read_to_end(&mut self) -> Vec<u8> {
+        let mut all = Vec::new();
+        self.reader.read_to_end(&mut all).expect("read to end");
+        all
+    }
+}

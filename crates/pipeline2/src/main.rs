@@ -1,0 +1,3 @@
+//! `gopl.io/ch8/pipeline2`: not written yet.
+
+fn main() {}

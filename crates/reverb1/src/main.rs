@@ -1,0 +1,3 @@
+//! `gopl.io/ch8/reverb1`: not written yet.
+
+fn main() {}

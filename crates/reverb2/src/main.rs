@@ -1,0 +1,3 @@
+//! `gopl.io/ch8/reverb2`: not written yet.
+
+fn main() {}

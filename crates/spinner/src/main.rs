@@ -1,0 +1,3 @@
+//! `gopl.io/ch8/spinner`: not written yet.
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! `gopl.io/ch8/thumbnail`: not written yet.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! Cross-program tests and channel walk-throughs live in `tests/` and `examples/`.
