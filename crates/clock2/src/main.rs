@@ -1,3 +1,29 @@
-//! `gopl.io/ch8/clock2`: not written yet.
+//! The command line of `clock2`; the book's listing is in `lib.rs`.
+//!
+//! ```text
+//! $ cargo run -p clock2            # terminal 1
+//! $ nc localhost 8000              # terminal 2 (or: cargo run -p netcat1)
+//! ```
 
-fn main() {}
+use clap::Parser;
+
+/// A TCP server that writes the time once a second, to every client at once.
+///
+/// clock2 is the book's concurrent clock server (gopl.io/ch8/clock2). It
+/// writes the local time, HH:MM:SS, to each client at once and then every
+/// second until the client goes. Where clock1 calls handle_conn itself,
+/// clock2 starts a thread for it, as Go's `go handleConn(c)` starts a
+/// goroutine, so every client gets the time at once.
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// Where to listen, as HOST:PORT
+    #[arg(long, default_value = "localhost:8000")]
+    addr: String,
+}
+
+fn main() {
+    let args = Args::parse();
+    let listener = common::listen(&args.addr).unwrap_or_else(|err| common::log_fatal!("{err}"));
+    clock2::serve(listener);
+}

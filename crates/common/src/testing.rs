@@ -174,3 +174,60 @@ impl Client {
         all
     }
 }
+
+/// Asserts that `line` is a clock line, `HH:MM:SS\n`.
+pub fn assert_clock_line(line: &[u8]) {
+    let text = String::from_utf8_lossy(line);
+    let ok = line.len() == 9
+        && line[8] == b'\n'
+        && chrono::NaiveTime::parse_from_str(&text[..8], "%H:%M:%S").is_ok();
+    assert!(ok, "not a HH:MM:SS line: {text:?}");
+}
+
+/// Asserts that `text` is exactly one Go `log` line, `2026/11/28 14:02:54
+/// MESSAGE\n`, and returns MESSAGE.
+pub fn go_log_message(text: &str) -> &str {
+    let line = text
+        .strip_suffix('\n')
+        .unwrap_or_else(|| panic!("no newline at the end of {text:?}"));
+    assert!(!line.contains('\n'), "more than one line: {text:?}");
+    let (stamp, message) = line.split_at_checked(19).unwrap_or((line, ""));
+    let stamp_ok = chrono::NaiveDateTime::parse_from_str(stamp, "%Y/%m/%d %H:%M:%S").is_ok();
+    assert!(stamp_ok, "no Go log timestamp in {text:?}");
+    message
+        .strip_prefix(' ')
+        .unwrap_or_else(|| panic!("no space after the timestamp in {text:?}"))
+}
+
+/// Asserts that server `exe` fails as Go's does when its port is taken: one
+/// log line, `listen tcp 127.0.0.1:PORT: bind: address already in use`, and
+/// exit status 1; and likewise for an address that is no address.
+pub fn assert_listen_failures(exe: &str) {
+    let taken = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("local_addr").to_string();
+    let (status, out, err) = Program::start(exe, &["--addr", &addr]).finish();
+    assert_eq!(status.code(), Some(1), "stderr: {err}");
+    assert!(out.is_empty());
+    assert_eq!(
+        go_log_message(&err),
+        format!("listen tcp {addr}: bind: address already in use")
+    );
+
+    let (status, _, err) = Program::start(exe, &["--addr", "no-port-here"]).finish();
+    assert_eq!(status.code(), Some(1), "stderr: {err}");
+    assert!(go_log_message(&err).starts_with("listen tcp no-port-here: "));
+}
+
+/// Asserts that client `exe` fails as Go's does when nobody listens: one log
+/// line, `dial tcp 127.0.0.1:PORT: connect: connection refused`, and exit
+/// status 1.
+pub fn assert_dial_failure(exe: &str) {
+    let addr = free_addr();
+    let (status, out, err) = Program::start(exe, &["--addr", &addr]).finish();
+    assert_eq!(status.code(), Some(1), "stderr: {err}");
+    assert!(out.is_empty());
+    assert_eq!(
+        go_log_message(&err),
+        format!("dial tcp {addr}: connect: connection refused")
+    );
+}
