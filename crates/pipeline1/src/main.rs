@@ -1,3 +1,84 @@
-//! `gopl.io/ch8/pipeline1`: not written yet.
+//! `gopl.io/ch8/pipeline1`: a counter, a squarer and a printer, three
+//! threads joined by two unbuffered channels, printing squares forever.
+//!
+//! ```text
+//! $ cargo run -p pipeline1 | head -n 5
+//! ```
+//!
+//! | Go                         | Rust                                          |
+//! |----------------------------|-----------------------------------------------|
+//! | `make(chan int)`           | `bounded(0)`: a `(Sender, Receiver)` pair      |
+//! | `go func() { ... }()`      | `thread::spawn(move \|\| { ... })`            |
+//! | `naturals <- x`            | `naturals_tx.send(x)`                         |
+//! | `x := <-naturals`          | `naturals.recv()`                             |
+//! | `int`, `x * x`, `x++`      | `i64`, `wrapping_mul`, `wrapping_add` (Go's int wraps, never panics) |
+//! | dies of SIGPIPE in `\| head` | exits 0 quietly on a broken pipe (Rust ignores SIGPIPE) |
+//!
+//! In Rust a send or receive fails only once the other end of the channel
+//! has been dropped. Nothing is ever dropped here, so the loops below run
+//! forever, as Go's do; they would just stop if it ever happened.
 
-fn main() {}
+use std::io::{self, BufWriter, IsTerminal, LineWriter, Write};
+use std::thread;
+
+use clap::Parser;
+use crossbeam_channel::bounded;
+
+/// Prints the squares 0, 1, 4, 9, ... forever through a three-stage pipeline.
+///
+/// pipeline1 is gopl.io/ch8/pipeline1: a counter thread sends 0, 1, 2, ...
+/// on an unbuffered channel to a squarer thread, which sends each square on
+/// another unbuffered channel to the printer in the main thread. Each value
+/// is handed over only when both sides meet. Try `pipeline1 | head -n 5`.
+#[derive(Parser)]
+#[command(version)]
+struct Args {}
+
+fn main() {
+    Args::parse();
+    let (naturals_tx, naturals) = bounded::<i64>(0);
+    let (squares_tx, squares) = bounded::<i64>(0);
+
+    // Counter
+    thread::spawn(move || {
+        let mut x: i64 = 0;
+        while naturals_tx.send(x).is_ok() {
+            x = x.wrapping_add(1);
+        }
+    });
+
+    // Squarer
+    thread::spawn(move || {
+        while let Ok(x) = naturals.recv() {
+            if squares_tx.send(x.wrapping_mul(x)).is_err() {
+                break;
+            }
+        }
+    });
+
+    // Printer (in main thread)
+    let mut out = stdout();
+    while let Ok(x) = squares.recv() {
+        check(writeln!(out, "{x}"));
+    }
+}
+
+/// Standard output for many short lines. On a terminal each line goes out at
+/// once, as with Go's `fmt.Println`; into a pipe or file lines are gathered
+/// in a `BufWriter`, since a system call per line would be the slowest stage.
+/// A closed pipe ends the program quietly (`common::stdout`).
+fn stdout() -> Box<dyn Write> {
+    if io::stdout().is_terminal() {
+        Box::new(LineWriter::new(common::stdout()))
+    } else {
+        Box::new(BufWriter::new(common::stdout()))
+    }
+}
+
+/// Ends the program with Go's wording if a write failed, e.g. on a full
+/// disk, where Go's `fmt.Println` would ignore the error and carry on.
+fn check(written: io::Result<()>) {
+    if let Err(err) = written {
+        common::log_fatal!("write /dev/stdout: {}", common::go_error(&err));
+    }
+}

@@ -1,3 +1,86 @@
-//! `gopl.io/ch8/pipeline2`: not written yet.
+//! `gopl.io/ch8/pipeline2`: the pipeline of pipeline1, but the counter stops
+//! after 100 numbers and closes its channel, and the close flows down the
+//! pipeline until the printer's loop ends and the program exits.
+//!
+//! ```text
+//! $ cargo run -p pipeline2
+//! ```
+//!
+//! | Go                          | Rust                                          |
+//! |-----------------------------|-----------------------------------------------|
+//! | `make(chan int)`            | `bounded(0)`: a `(Sender, Receiver)` pair      |
+//! | `close(naturals)`           | `drop(naturals_tx)`: dropping the last `Sender` closes the channel |
+//! | `for x := range naturals`   | `for x in naturals`: ends once the channel is closed and drained |
+//! | `x, ok := <-naturals`       | `naturals.recv()`: `Ok(x)`, or `Err(RecvError)` once closed and drained |
+//!
+//! A closure that owns a `Sender` drops it when it returns, so the explicit
+//! `drop`s below only show where Go calls `close`.
 
-fn main() {}
+use std::io::{self, BufWriter, IsTerminal, LineWriter, Write};
+use std::thread;
+
+use clap::Parser;
+use crossbeam_channel::bounded;
+
+/// Prints the squares of 0 to 99 through a three-stage pipeline, then exits.
+///
+/// pipeline2 is gopl.io/ch8/pipeline2: a counter thread sends 0 to 99 on an
+/// unbuffered channel and then closes it; the squarer ranges over it, sends
+/// each square on, and closes its own channel when the first one is drained;
+/// the printer in the main thread ranges over the squares until that close.
+#[derive(Parser)]
+#[command(version)]
+struct Args {}
+
+fn main() {
+    Args::parse();
+    let (naturals_tx, naturals) = bounded::<i64>(0);
+    let (squares_tx, squares) = bounded::<i64>(0);
+
+    // Counter
+    thread::spawn(move || {
+        for x in 0..100 {
+            if naturals_tx.send(x).is_err() {
+                break; // only if the squarer were gone
+            }
+        }
+        drop(naturals_tx); // close(naturals)
+    });
+
+    // Squarer
+    thread::spawn(move || {
+        for x in naturals {
+            if squares_tx.send(x * x).is_err() {
+                break; // only if the printer were gone
+            }
+        }
+        drop(squares_tx); // close(squares)
+    });
+
+    // Printer (in main thread)
+    let mut out = stdout();
+    for x in squares {
+        check(writeln!(out, "{x}"));
+    }
+    check(out.flush());
+}
+
+/// Standard output for many short lines. On a terminal each line goes out at
+/// once, as with Go's `fmt.Println`; into a pipe or file lines are gathered
+/// in a `BufWriter`, since a system call per line would be the slowest stage.
+/// A closed pipe ends the program quietly (`common::stdout`).
+fn stdout() -> Box<dyn Write> {
+    if io::stdout().is_terminal() {
+        Box::new(LineWriter::new(common::stdout()))
+    } else {
+        Box::new(BufWriter::new(common::stdout()))
+    }
+}
+
+/// Ends the program with Go's wording if a write failed, e.g. on a full
+/// disk, where Go's `fmt.Println` would ignore the error and carry on.
+fn check(written: io::Result<()>) {
+    if let Err(err) = written {
+        common::log_fatal!("write /dev/stdout: {}", common::go_error(&err));
+    }
+}

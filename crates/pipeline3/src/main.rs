@@ -1,3 +1,95 @@
-//! `gopl.io/ch8/pipeline3`: not written yet.
+//! `gopl.io/ch8/pipeline3`: pipeline2 split into `counter`, `squarer` and
+//! `printer`, whose parameter types say which way each channel may be used.
+//!
+//! ```text
+//! $ cargo run -p pipeline3
+//! ```
+//!
+//! | Go                          | Rust                                          |
+//! |-----------------------------|-----------------------------------------------|
+//! | `chan<- int` (send-only)    | `Sender<i64>`: has `send`, no `recv`          |
+//! | `<-chan int` (receive-only) | `Receiver<i64>`: has `recv`, no `send`        |
+//! | `close(out)`                | `drop(out)`: only the sending side can close  |
+//! | `counter(naturals)` converts `chan int` to `chan<- int` | `bounded(0)` hands out the two ends apart from the start |
+//!
+//! Go makes one bidirectional `chan int` and narrows it at each call. Rust's
+//! `bounded(0)` returns the sending and receiving ends as two values of two
+//! types, so there is no bidirectional value to misuse and, as in Go, no way
+//! back from one end to the other. A misuse is a compile-time error in both:
+//! `input.send(1)` in `squarer` fails with "no method named `send` found for
+//! struct `crossbeam_channel::Receiver<T>`".
 
-fn main() {}
+use std::io::{self, BufWriter, IsTerminal, LineWriter, Write};
+use std::thread;
+
+use clap::Parser;
+use crossbeam_channel::{Receiver, Sender, bounded};
+
+/// Prints the squares of 0 to 99 through a pipeline of three functions.
+///
+/// pipeline3 is gopl.io/ch8/pipeline3: pipeline2 with its stages as
+/// functions that take send-only and receive-only channel ends, so that the
+/// compiler checks that each stage only sends on its output, only receives
+/// from its input, and that only a sender can close a channel.
+#[derive(Parser)]
+#[command(version)]
+struct Args {}
+
+fn counter(out: Sender<i64>) {
+    for x in 0..100 {
+        if out.send(x).is_err() {
+            break; // only if the squarer were gone
+        }
+    }
+    drop(out); // close(out): dropping the last Sender closes the channel
+}
+
+fn squarer(out: Sender<i64>, input: Receiver<i64>) {
+    // `in` is a keyword in Rust, so Go's `in` is `input` here.
+    for v in input {
+        if out.send(v * v).is_err() {
+            break; // only if the printer were gone
+        }
+    }
+    drop(out); // close(out)
+    // `input` has no close: dropping a Receiver never closes its channel, it
+    // only makes later sends fail, and the counter has sent its last anyway.
+}
+
+fn printer(input: Receiver<i64>) {
+    let mut out = stdout();
+    for v in input {
+        check(writeln!(out, "{v}"));
+    }
+    check(out.flush());
+}
+
+fn main() {
+    Args::parse();
+    let (naturals_tx, naturals) = bounded::<i64>(0);
+    let (squares_tx, squares) = bounded::<i64>(0);
+
+    thread::spawn(move || counter(naturals_tx));
+    thread::spawn(move || squarer(squares_tx, naturals));
+    printer(squares);
+}
+
+/// Standard output for many short lines. On a terminal each line goes out at
+/// once, as with Go's `fmt.Println`; into a pipe or file lines are gathered
+/// in a `BufWriter`, since a system call per line would be the slowest stage.
+/// A closed pipe ends the program quietly (`common::stdout`).
+fn stdout() -> Box<dyn Write> {
+    if io::stdout().is_terminal() {
+        Box::new(LineWriter::new(common::stdout()))
+    } else {
+        Box::new(BufWriter::new(common::stdout()))
+    }
+}
+
+/// Ends the program with Go's wording if a write failed, e.g. on a full
+/// disk, where Go's `fmt.Println` would ignore the error and carry on.
+fn check(written: io::Result<()>) {
+    if let Err(err) = written {
+        common::log_fatal!("write /dev/stdout: {}", common::go_error(&err));
+    }
+}
