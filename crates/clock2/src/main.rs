@@ -1,8 +1,8 @@
 //! The command line of `clock2`; the book's listing is in `lib.rs`.
 //!
 //! ```text
-//! $ cargo run -p clock2            # terminal 1
-//! $ nc localhost 8000              # terminal 2 (or: cargo run -p netcat1)
+//! $ cargo run -p clock2             # terminal 1
+//! $ nc localhost 8000               # terminal 2 (or: cargo run -p netcat1)
 //! ```
 
 use clap::Parser;

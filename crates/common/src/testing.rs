@@ -4,9 +4,10 @@
 //! turn on. The machine these tests run on is small and busy, so every wait
 //! here is generous: a slow machine makes a test slow, never wrong.
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -66,6 +67,47 @@ impl Program {
         }
         (status, out, err)
     }
+}
+
+impl Program {
+    /// Hands the program's standard output to a thread that reads it line
+    /// by line; each line (newline included) comes out of the receiver, and
+    /// the receiver ends at end of file.
+    pub fn stdout_lines(&mut self) -> mpsc::Receiver<Vec<u8>> {
+        let stdout = self.child.stdout.take().expect("stdout is still ours");
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut line = Vec::new();
+                match reader.read_until(b'\n', &mut line) {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) if tx.send(line).is_err() => return,
+                    Ok(_) => {}
+                }
+            }
+        });
+        rx
+    }
+
+    /// Writes `bytes` to the program's standard input.
+    pub fn type_in(&mut self, bytes: &[u8]) {
+        let stdin = self.child.stdin.as_mut().expect("stdin is still open");
+        stdin.write_all(bytes).expect("write to stdin");
+    }
+
+    /// Closes the program's standard input: end of input, as `^D` is.
+    pub fn end_input(&mut self) {
+        drop(self.child.stdin.take());
+    }
+}
+
+/// The next line from [`Program::stdout_lines`], waiting up to
+/// [`PATIENCE`]; panics if none comes.
+pub fn next_line(lines: &mpsc::Receiver<Vec<u8>>) -> Vec<u8> {
+    lines
+        .recv_timeout(PATIENCE)
+        .expect("a line within the time allowed")
 }
 
 impl Drop for Program {

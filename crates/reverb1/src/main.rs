@@ -1,8 +1,8 @@
 //! The command line of `reverb1`; the book's listing is in `lib.rs`.
 //!
 //! ```text
-//! $ cargo run -p reverb1           # terminal 1
-//! $ cargo run -p netcat2           # terminal 2 (or: nc localhost 8000), then type
+//! $ cargo run -p reverb1            # terminal 1
+//! $ cargo run -p netcat2            # terminal 2 (or: nc localhost 8000), then type
 //! ```
 
 use std::time::Duration;

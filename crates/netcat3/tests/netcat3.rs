@@ -1,0 +1,46 @@
+//! netcat3 against a real reverb2 server: it always logs `done` before it
+//! exits.
+
+use std::thread;
+use std::time::Duration;
+
+use common::testing::{Program, assert_dial_failure, go_log_message, next_line};
+
+const NETCAT3: &str = env!("CARGO_BIN_EXE_netcat3");
+
+/// Starts reverb2's server code on a free port, returns its address.
+fn reverb2(delay: Duration) -> String {
+    let listener = common::listen("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    thread::spawn(move || reverb2::serve(listener, delay));
+    addr
+}
+
+#[test]
+fn logs_done_before_it_exits() {
+    let mut netcat = Program::start(NETCAT3, &["--addr", &reverb2(Duration::from_secs(60))]);
+    let lines = netcat.stdout_lines();
+    netcat.type_in(b"Is there anybody there?\n");
+    assert_eq!(next_line(&lines), b"\t IS THERE ANYBODY THERE?\n");
+    netcat.end_input();
+    let (status, _, err) = netcat.finish();
+    assert!(status.success(), "stderr: {err}");
+    assert_eq!(go_log_message(&err), "done");
+}
+
+#[test]
+fn logs_done_even_when_the_input_is_empty() {
+    for _ in 0..5 {
+        let mut netcat = Program::start(NETCAT3, &["--addr", &reverb2(Duration::from_secs(1))]);
+        netcat.end_input();
+        let (status, out, err) = netcat.finish();
+        assert!(status.success(), "stderr: {err}");
+        assert_eq!(out, b"");
+        assert_eq!(go_log_message(&err), "done");
+    }
+}
+
+#[test]
+fn a_dial_failure_is_one_log_line_and_exit_status_1() {
+    assert_dial_failure(NETCAT3);
+}
