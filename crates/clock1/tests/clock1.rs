@@ -56,3 +56,8 @@ fn a_client_that_leaves_ends_only_its_own_handler_quietly() {
 fn a_listen_failure_is_one_log_line_and_exit_status_1() {
     assert_listen_failures(CLOCK1);
 }
+
+#[test]
+fn help_and_version() {
+    common::testing::assert_help_and_version(CLOCK1, "clock1");
+}

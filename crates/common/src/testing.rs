@@ -273,3 +273,26 @@ pub fn assert_dial_failure(exe: &str) {
         format!("dial tcp {addr}: connect: connection refused")
     );
 }
+
+/// Asserts that program `name` explains itself: `--help` names the book's
+/// listing, `--version` prints `NAME VERSION`, and an unknown flag is a
+/// usage error (exit status 2), not a panic.
+pub fn assert_help_and_version(exe: &str, name: &str) {
+    let (status, out, _) = Program::start(exe, &["--help"]).finish();
+    let help = String::from_utf8(out).expect("help is text");
+    assert!(status.success());
+    assert!(help.contains("Usage:"), "{help}");
+    assert!(help.contains(&format!("gopl.io/ch8/{name}")), "{help}");
+
+    let (status, out, _) = Program::start(exe, &["--version"]).finish();
+    assert!(status.success());
+    let version = String::from_utf8(out).expect("version is text");
+    assert!(version.starts_with(&format!("{name} ")), "{version}");
+
+    let (status, _, err) = Program::start(exe, &["--no-such-flag"]).finish();
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--no-such-flag") && !err.contains("panicked"),
+        "{err}"
+    );
+}

@@ -53,3 +53,8 @@ fn a_reader_that_goes_away_ends_it_quietly() {
 fn a_dial_failure_is_one_log_line_and_exit_status_1() {
     assert_dial_failure(NETCAT1);
 }
+
+#[test]
+fn help_and_version() {
+    common::testing::assert_help_and_version(NETCAT1, "netcat1");
+}

@@ -42,3 +42,8 @@ fn exits_at_the_end_of_input_without_waiting_for_the_echoes() {
 fn a_dial_failure_is_one_log_line_and_exit_status_1() {
     assert_dial_failure(NETCAT2);
 }
+
+#[test]
+fn help_and_version() {
+    common::testing::assert_help_and_version(NETCAT2, "netcat2");
+}

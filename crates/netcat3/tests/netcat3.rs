@@ -44,3 +44,8 @@ fn logs_done_even_when_the_input_is_empty() {
 fn a_dial_failure_is_one_log_line_and_exit_status_1() {
     assert_dial_failure(NETCAT3);
 }
+
+#[test]
+fn help_and_version() {
+    common::testing::assert_help_and_version(NETCAT3, "netcat3");
+}

@@ -80,3 +80,8 @@ fn a_line_too_long_for_go_ends_the_connection_unechoed() {
 fn a_listen_failure_is_one_log_line_and_exit_status_1() {
     assert_listen_failures(REVERB1);
 }
+
+#[test]
+fn help_and_version() {
+    common::testing::assert_help_and_version(REVERB1, "reverb1");
+}

@@ -67,3 +67,8 @@ fn each_echo_line_arrives_whole() {
 fn a_listen_failure_is_one_log_line_and_exit_status_1() {
     assert_listen_failures(REVERB2);
 }
+
+#[test]
+fn help_and_version() {
+    common::testing::assert_help_and_version(REVERB2, "reverb2");
+}
