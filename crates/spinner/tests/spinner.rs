@@ -90,6 +90,9 @@ fn a_bad_delay_is_one_clear_error() {
         .expect("run spinner");
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("--delay"), "{stderr}");
+    assert!(
+        stderr.contains("invalid value 'soon' for '--delay <DELAY>'"),
+        "{stderr}"
+    );
     assert!(output.stdout.is_empty());
 }
