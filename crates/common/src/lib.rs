@@ -9,7 +9,7 @@
 //! | `net.Dial("tcp", addr)`              | [`dial`]                              |
 //! | `bufio.NewScanner(r)` + `Scan()`     | [`Scanner`], an iterator over lines   |
 //! | `strings.ToUpper`, `strings.ToLower` | [`to_upper`], [`to_lower`]            |
-//! | `os.Stdout`                          | [`stdout`]                            |
+//! | `os.Stdout`                          | [`stdout`], [`stdout_for_lines`]      |
 
 mod log;
 mod net;
@@ -18,7 +18,7 @@ mod strings;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-use std::io::{self, Read, Write};
+use std::io::{self, BufWriter, IsTerminal, LineWriter, Read, Write};
 
 pub use crate::log::go_error;
 pub use crate::net::{accept_failed, dial, listen, spawn_failed};
@@ -47,6 +47,29 @@ pub fn must_copy(mut dst: impl Write, mut src: impl Read) {
 /// without a word, as ripgrep and fd do.
 pub fn stdout() -> Stdout {
     Stdout(io::stdout())
+}
+
+/// Standard output for a program that prints many short lines.
+///
+/// On a terminal each line goes out at once, as with Go's `fmt.Println`;
+/// into a pipe or a file lines are gathered in a `BufWriter`, since a system
+/// call per line would be the slowest stage of a pipeline. A closed pipe
+/// ends the program quietly, as with [`stdout`].
+pub fn stdout_for_lines() -> Box<dyn Write> {
+    if io::stdout().is_terminal() {
+        Box::new(LineWriter::new(stdout()))
+    } else {
+        Box::new(BufWriter::new(stdout()))
+    }
+}
+
+/// Ends the program with one Go-style log line if a write to standard
+/// output failed (a full disk, say), where Go's `fmt.Println` would ignore
+/// the error and carry on.
+pub fn must_write(written: io::Result<()>) {
+    if let Err(err) = written {
+        log_fatal!("write /dev/stdout: {}", go_error(&err));
+    }
 }
 
 /// The writer returned by [`stdout`].

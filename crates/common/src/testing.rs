@@ -33,10 +33,16 @@ pub struct Program {
 impl Program {
     /// Starts `exe` with `args`, every standard stream a pipe.
     pub fn start(exe: &str, args: &[&str]) -> Program {
+        Program::start_with_stdout(exe, args, Stdio::piped())
+    }
+
+    /// Starts `exe` with `args`, its standard output sent to `stdout`, and
+    /// its standard input and error pipes.
+    pub fn start_with_stdout(exe: &str, args: &[&str], stdout: impl Into<Stdio>) -> Program {
         let child = Command::new(exe)
             .args(args)
             .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
+            .stdout(stdout)
             .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|err| panic!("start {exe}: {err}"));
@@ -295,4 +301,29 @@ pub fn assert_help_and_version(exe: &str, name: &str) {
         err.contains("--no-such-flag") && !err.contains("panicked"),
         "{err}"
     );
+}
+
+/// Asserts that `exe`, writing to a full disk (`/dev/full`), stops with one
+/// Go-style log line, `write /dev/stdout: no space left on device`, and
+/// exit status 1, rather than going on or panicking.
+pub fn assert_full_disk_fails(exe: &str) {
+    let full = std::fs::File::create("/dev/full").expect("open /dev/full");
+    let (status, _, err) = Program::start_with_stdout(exe, &[], full).finish();
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert_eq!(
+        go_log_message(&err),
+        "write /dev/stdout: no space left on device"
+    );
+}
+
+/// Asserts that `exe` prints what Go's pipeline2 prints: the squares of 0 to
+/// 99, one a line (454 bytes, MD5 91e8d9f69b92d348aaaa54ca449c74e0 in the
+/// Go transcripts), and nothing on standard error.
+pub fn assert_prints_100_squares(exe: &str) {
+    let (status, out, err) = Program::start(exe, &[]).finish();
+    assert!(status.success(), "{err}");
+    assert_eq!(err, "");
+    let want: String = (0..100).map(|x| format!("{}\n", x * x)).collect();
+    assert_eq!(String::from_utf8_lossy(&out), want);
+    assert_eq!(out.len(), 454);
 }

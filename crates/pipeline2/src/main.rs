@@ -16,7 +16,7 @@
 //! A closure that owns a `Sender` drops it when it returns, so the explicit
 //! `drop`s below only show where Go calls `close`.
 
-use std::io::{self, BufWriter, IsTerminal, LineWriter, Write};
+use std::io::Write;
 use std::thread;
 
 use clap::Parser;
@@ -58,29 +58,9 @@ fn main() {
     });
 
     // Printer (in main thread)
-    let mut out = stdout();
+    let mut out = common::stdout_for_lines();
     for x in squares {
-        check(writeln!(out, "{x}"));
+        common::must_write(writeln!(out, "{x}"));
     }
-    check(out.flush());
-}
-
-/// Standard output for many short lines. On a terminal each line goes out at
-/// once, as with Go's `fmt.Println`; into a pipe or file lines are gathered
-/// in a `BufWriter`, since a system call per line would be the slowest stage.
-/// A closed pipe ends the program quietly (`common::stdout`).
-fn stdout() -> Box<dyn Write> {
-    if io::stdout().is_terminal() {
-        Box::new(LineWriter::new(common::stdout()))
-    } else {
-        Box::new(BufWriter::new(common::stdout()))
-    }
-}
-
-/// Ends the program with Go's wording if a write failed, e.g. on a full
-/// disk, where Go's `fmt.Println` would ignore the error and carry on.
-fn check(written: io::Result<()>) {
-    if let Err(err) = written {
-        common::log_fatal!("write /dev/stdout: {}", common::go_error(&err));
-    }
+    common::must_write(out.flush());
 }

@@ -19,7 +19,7 @@
 //! `input.send(1)` in `squarer` fails with "no method named `send` found for
 //! struct `crossbeam_channel::Receiver<T>`".
 
-use std::io::{self, BufWriter, IsTerminal, LineWriter, Write};
+use std::io::Write;
 use std::thread;
 
 use clap::Parser;
@@ -57,11 +57,11 @@ fn squarer(out: Sender<i64>, input: Receiver<i64>) {
 }
 
 fn printer(input: Receiver<i64>) {
-    let mut out = stdout();
+    let mut out = common::stdout_for_lines();
     for v in input {
-        check(writeln!(out, "{v}"));
+        common::must_write(writeln!(out, "{v}"));
     }
-    check(out.flush());
+    common::must_write(out.flush());
 }
 
 fn main() {
@@ -72,24 +72,4 @@ fn main() {
     thread::spawn(move || counter(naturals_tx));
     thread::spawn(move || squarer(squares_tx, naturals));
     printer(squares);
-}
-
-/// Standard output for many short lines. On a terminal each line goes out at
-/// once, as with Go's `fmt.Println`; into a pipe or file lines are gathered
-/// in a `BufWriter`, since a system call per line would be the slowest stage.
-/// A closed pipe ends the program quietly (`common::stdout`).
-fn stdout() -> Box<dyn Write> {
-    if io::stdout().is_terminal() {
-        Box::new(LineWriter::new(common::stdout()))
-    } else {
-        Box::new(BufWriter::new(common::stdout()))
-    }
-}
-
-/// Ends the program with Go's wording if a write failed, e.g. on a full
-/// disk, where Go's `fmt.Println` would ignore the error and carry on.
-fn check(written: io::Result<()>) {
-    if let Err(err) = written {
-        common::log_fatal!("write /dev/stdout: {}", common::go_error(&err));
-    }
 }
