@@ -96,3 +96,8 @@ fn a_bad_delay_is_one_clear_error() {
     );
     assert!(output.stdout.is_empty());
 }
+
+#[test]
+fn help_and_version() {
+    common::testing::assert_help_and_version(EXE, "spinner");
+}
