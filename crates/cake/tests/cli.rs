@@ -165,3 +165,20 @@ fn an_unwritable_timeline_is_a_clear_error() {
     );
     assert!(!path.exists());
 }
+
+#[test]
+fn a_failed_timeline_leaves_nothing_behind() {
+    // The picture is written beside its place, then moved there; a
+    // directory in the way stops the move, and the half-done file goes.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.svg");
+    std::fs::create_dir(&path).unwrap();
+    let (code, _, err) = quick(&["--timeline", path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        format!("cake: --timeline {}: is a directory\n", path.display())
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "only the directory is left: {left:?}");
+}

@@ -117,21 +117,24 @@ fn the_inscriber_takes_cakes_in_the_order_they_are_iced() {
 }
 
 #[test]
-fn a_full_second_buffer_holds_up_the_icer() {
-    // Ice 10 each; inscribe 30, 10, 10; one slot between icing and
-    // inscribing. Inscriber: cake 0 in [20, 50]. Icer: cake 1 in [20, 30],
-    // into the slot; cake 2 in [30, 40], then held until the inscriber
-    // takes cake 1 at 50. Inscribed: cake 1 [50, 60], cake 2 [60, 70].
+fn a_buffer_between_icing_and_inscribing_absorbs_a_slow_patch_too() {
+    // Bake 10 each; ice 10, 10, 30; inscribe 30, 10, 10. Cake 0: baked
+    // [0, 10], iced [10, 20], inscribed [20, 50]; cake 1 iced [20, 30].
     let work = Durations {
         bake: all_ms(&[10, 10, 10]),
-        ice: all_ms(&[10, 10, 10]),
+        ice: all_ms(&[10, 10, 30]),
         inscribe: all_ms(&[30, 10, 10]),
     };
-    let shop = Shop {
+    // Unbuffered: the icer holds cake 1 until 50, then ices cake 2 in
+    // [50, 80]; inscribed [80, 90].
+    assert_eq!(makespan(&three_cakes(), &work), Some(ms(90)));
+    // One slot: cake 1 waits in it from 30 while cake 2 is iced in
+    // [30, 60]; the inscriber does cake 1 in [50, 60], cake 2 in [60, 70].
+    let buffered = Shop {
         ice_buf: 1,
         ..three_cakes()
     };
-    assert_eq!(makespan(&shop, &work), Some(ms(70)));
+    assert_eq!(makespan(&buffered, &work), Some(ms(70)));
 }
 
 #[test]
