@@ -1,0 +1,491 @@
+//! `bench`: measured performance and scale of the chapter 8 ports, each
+//! beside a reference measured on the same machine in the same run.
+//!
+//! ```text
+//! $ cargo build --release --workspace && cargo run --release -p bench
+//! $ cargo run --release -p bench -- --only clock2,pipeline1
+//! ```
+//!
+//! | target    | ours                                   | reference, same run                    |
+//! |-----------|----------------------------------------|----------------------------------------|
+//! | clock2    | peak RSS, 10,000 clients for 6 s       | 10,000 idle C pthreads (`c/threads_idle.c`) |
+//! | reverb2   | wall time, 1,000 clients × 10 shouts   | the two 1 s sleeps of an echo          |
+//! | spinner   | wall time of fib(45), spinner running  | `gcc -O2` fib(45) (`c/fib.c`)          |
+//! | pipeline1 | first 100,000 lines, like `\| head`    | C mutex+condvar rendezvous (`c/rendezvous.c`) |
+//! | channels  | per item, crossbeam bounded(0/1/16/1024) | Mutex+Condvar hand-off, Rust and C   |
+//!
+//! The programs are the release builds next to this executable; the C
+//! references are compiled with `gcc -O2` into a temporary directory. Go is
+//! not installed here: its figures are quoted, as measured on this machine
+//! kind with Go 1.19. See PERFORMANCE.md at the root of the repository.
+
+mod channels;
+mod load;
+mod procs;
+mod report;
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, ValueEnum};
+
+use crate::procs::{Bins, Guard, Server, compile_c};
+use crate::report::{Row, mb, secs};
+
+const FIB_C: &str = include_str!("../c/fib.c");
+const THREADS_IDLE_C: &str = include_str!("../c/threads_idle.c");
+const RENDEZVOUS_C: &str = include_str!("../c/rendezvous.c");
+
+/// Measures the chapter 8 ports against C references, run for run.
+#[derive(Parser, Debug)]
+#[command(
+    version,
+    about,
+    long_about = "Measures the Rust ports of gopl.io/ch8 on this machine, each beside a \
+reference measured in the same run: clock2 under a burst of 10,000 clients (memory against \
+10,000 idle C threads), reverb2 under 1,000 shouting clients (wall time), spinner (against \
+fib(45) in C), pipeline1 (against the same pipeline in C with mutex+condvar channels), and \
+the cost of one item through unbuffered and buffered channels. It prints a Markdown table; \
+Go's figures are quoted. Build the programs first: `cargo build --release --workspace`. \
+The exit status is 1 if a target is missed."
+)]
+struct Args {
+    /// Only these targets, comma-separated (default: all)
+    #[arg(long, value_enum, value_delimiter = ',')]
+    only: Vec<Target>,
+
+    /// Where the release binaries are (default: beside this executable)
+    #[arg(long)]
+    bin_dir: Option<PathBuf>,
+
+    /// clock2: clients that connect in the same instant
+    #[arg(long, default_value_t = 10_000)]
+    clients: usize,
+
+    /// clock2: how long each client reads
+    #[arg(long, default_value = "6s", value_parser = humantime::parse_duration)]
+    read_for: Duration,
+
+    /// reverb2: clients
+    #[arg(long, default_value_t = 1_000)]
+    reverb_clients: usize,
+
+    /// reverb2: shouts each client sends at once
+    #[arg(long, default_value_t = 10)]
+    shouts: usize,
+
+    /// pipeline1: lines to read, as `| head -n LINES`
+    #[arg(long, default_value_t = 100_000)]
+    lines: u64,
+
+    /// channels: items through each pipeline
+    #[arg(long, default_value_t = 100_000)]
+    items: u64,
+
+    /// An extra argument for clock2 (repeat for more), e.g. --clock2-arg=--stack-size=64KiB
+    #[arg(long, allow_hyphen_values = true)]
+    clock2_arg: Vec<String>,
+
+    /// An extra argument for reverb2 (repeat for more)
+    #[arg(long, allow_hyphen_values = true)]
+    reverb2_arg: Vec<String>,
+}
+
+/// What can be measured.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+enum Target {
+    Clock2,
+    Reverb2,
+    Spinner,
+    Pipeline1,
+    Channels,
+}
+
+/// The longest any single program may run before it is killed.
+const PATIENCE: Duration = Duration::from_secs(120);
+
+fn main() {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(true) => {}
+        Ok(false) => std::process::exit(1),
+        Err(err) => {
+            eprintln!("bench: {err}");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// Runs the chosen targets and prints the tables; `Ok(false)` if one missed.
+fn run(args: &Args) -> Result<bool, String> {
+    let targets = if args.only.is_empty() {
+        vec![
+            Target::Clock2,
+            Target::Reverb2,
+            Target::Spinner,
+            Target::Pipeline1,
+            Target::Channels,
+        ]
+    } else {
+        args.only.clone()
+    };
+    if targets.contains(&Target::Clock2) || targets.contains(&Target::Reverb2) {
+        let clients = args.clients.max(args.reverb_clients) as u64;
+        procs::ensure_open_files(clients + 100)?;
+    }
+    let bins = Bins::new(args.bin_dir.clone())?;
+    let scratch = tempfile::tempdir().map_err(|err| format!("temporary directory: {err}"))?;
+    let cpus = thread::available_parallelism().map_or(0, |n| n.get());
+    eprintln!(
+        "bench: {cpus} CPUs, load average {} at the start",
+        procs::load_average()
+    );
+    let mut rows = Vec::new();
+    let mut hand_offs = None;
+    for target in targets {
+        eprintln!("bench: measuring {target:?}...");
+        match target {
+            Target::Clock2 => rows.push(clock2(args, &bins, scratch.path())),
+            Target::Reverb2 => rows.push(reverb2(args, &bins, scratch.path())),
+            Target::Spinner => rows.push(spinner(&bins, scratch.path())),
+            Target::Pipeline1 => rows.push(pipeline1(args, &bins, scratch.path())),
+            Target::Channels => hand_offs = Some(channels(args, scratch.path())),
+        }
+    }
+    eprintln!("bench: load average {} at the end", procs::load_average());
+    if !rows.is_empty() {
+        println!("{}", report::render(&rows));
+    }
+    if let Some(table) = hand_offs {
+        println!("{table}");
+    }
+    Ok(rows.iter().all(|row| row.pass != Some(false)))
+}
+
+/// clock2 under a burst: peak memory against 10,000 idle C threads.
+fn clock2(args: &Args, bins: &Bins, scratch: &Path) -> Row {
+    let target = format!("clock2, {} clients × {:?}", args.clients, args.read_for);
+    let goal = "all served, ≤ 1.20× floor";
+    let go = "58 MB (0.69×), all served";
+    let attempt = || -> Result<Row, String> {
+        let exe = bins.path("clock2")?;
+        let idle = compile_c(scratch, "threads_idle", THREADS_IDLE_C)?;
+        let floor = threads_idle(&idle, args.clients)?;
+        let server = Server::start(&exe, &args.clock2_arg, scratch)?;
+        let pid = server.guard.pid();
+        let (burst, status) = load::clock_burst(server.addr, args.clients, args.read_for, || {
+            procs::status(pid)
+        })
+        .map_err(|err| format!("load client: {err}"))?;
+        let status = status.map_err(|_| format!("clock2 died: {}", server.stderr_tail()))?;
+        let served = burst.served;
+        let (least, most) = burst.min_max();
+        let ratio = status.hwm_kib as f64 / floor.hwm_kib as f64;
+        let all_served = served == args.clients && burst.bad_lines == 0;
+        Ok(Row {
+            target: target.clone(),
+            ours: format!(
+                "{} peak; {served}/{} served ({least}–{most} ticks, slowest connect \
+                 {:.1} s); {} threads; page tables {}",
+                mb(status.hwm_kib),
+                args.clients,
+                burst.slowest_connect.as_secs_f64(),
+                status.threads,
+                mb(status.pte_kib),
+            ),
+            reference: format!(
+                "{}: {} idle C threads; page tables {}",
+                mb(floor.hwm_kib),
+                args.clients,
+                mb(floor.pte_kib)
+            ),
+            ratio: Some(ratio),
+            goal: goal.to_string(),
+            pass: Some(all_served && ratio <= 1.2),
+            go: go.to_string(),
+        })
+    };
+    attempt().unwrap_or_else(|err| Row::failed(&target, goal, go, &err))
+}
+
+/// Runs the C floor program and returns what it reports of its memory.
+fn threads_idle(exe: &Path, threads: usize) -> Result<procs::Status, String> {
+    let (_, out) = run_timed(Command::new(exe).arg(threads.to_string()))?;
+    let text = String::from_utf8_lossy(&out);
+    parse_threads_idle(&text).ok_or_else(|| format!("threads_idle printed {text:?}"))
+}
+
+/// Reads `threads N rss_kib R hwm_kib H pte_kib P`.
+fn parse_threads_idle(text: &str) -> Option<procs::Status> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let field = |name: &str| -> Option<u64> {
+        let i = words.iter().position(|&w| w == name)?;
+        words.get(i + 1)?.parse().ok()
+    };
+    Some(procs::Status {
+        threads: field("threads")?,
+        hwm_kib: field("hwm_kib")?,
+        pte_kib: field("pte_kib")?,
+    })
+}
+
+/// reverb2 under load: wall time until every echo is back.
+fn reverb2(args: &Args, bins: &Bins, scratch: &Path) -> Row {
+    let target = format!(
+        "reverb2, {} clients × {} shouts",
+        args.reverb_clients, args.shouts
+    );
+    let goal = "all correct, ≤ 2.6 s";
+    let go = "2.3 s, all correct";
+    let attempt = || -> Result<Row, String> {
+        let exe = bins.path("reverb2")?;
+        let server = Server::start(&exe, &args.reverb2_arg, scratch)?;
+        let pid = server.guard.pid();
+        let result = load::reverb_load(
+            server.addr,
+            args.reverb_clients,
+            args.shouts,
+            Duration::from_secs(30),
+        )
+        .map_err(|err| format!("load client: {err}"))?;
+        let peak = procs::status(pid).map(|s| s.hwm_kib).unwrap_or(0);
+        let want = 3 * args.shouts * args.reverb_clients;
+        let mut ours = match result.wall {
+            Some(wall) => format!("{}; {}/{want} lines", secs(wall), result.lines),
+            None => format!("{}/{want} lines", result.lines),
+        };
+        ours += &format!(
+            "; {}/{} clients correct; {} peak",
+            result.correct,
+            result.clients,
+            mb(peak)
+        );
+        if let Some(problem) = &result.first_problem {
+            ours += &format!("; first problem: {problem}");
+        }
+        // An echo's own sleeps: 1 s before the second line, 1 s before the third.
+        let floor = 2.0;
+        let wall = result.wall.map(|w| w.as_secs_f64());
+        Ok(Row {
+            target: target.clone(),
+            ours,
+            reference: "2.00 s: the echo's two 1 s sleeps".to_string(),
+            ratio: wall.map(|w| w / floor),
+            goal: goal.to_string(),
+            pass: Some(wall.is_some_and(|w| w <= 2.6)),
+            go: go.to_string(),
+        })
+    };
+    attempt().unwrap_or_else(|err| Row::failed(&target, goal, go, &err))
+}
+
+/// spinner: fib(45) with the spinner thread running, against C.
+fn spinner(bins: &Bins, scratch: &Path) -> Row {
+    let target = "spinner, fib(45)".to_string();
+    let goal = "≤ 2.3× C";
+    let go = "4.2 s (3.5×)";
+    let attempt = || -> Result<Row, String> {
+        let exe = bins.path("spinner")?;
+        let fib = compile_c(scratch, "fib", FIB_C)?;
+        let (c_time, c_out) = run_timed(&mut Command::new(fib))?;
+        if c_out != b"Fibonacci(45) = 1134903170\n" {
+            return Err(format!(
+                "fib.c printed {:?}",
+                String::from_utf8_lossy(&c_out)
+            ));
+        }
+        let (ours, out) = run_timed(&mut Command::new(exe))?;
+        if !out.ends_with(b"\rFibonacci(45) = 1134903170\n") || !out.starts_with(b"\r") {
+            let tail = &out[out.len().saturating_sub(40)..];
+            return Err(format!(
+                "spinner printed …{:?}",
+                String::from_utf8_lossy(tail)
+            ));
+        }
+        let ratio = ours.as_secs_f64() / c_time.as_secs_f64();
+        Ok(Row {
+            target: target.clone(),
+            ours: format!("{}, {} bytes out", secs(ours), out.len()),
+            reference: format!("{}: gcc -O2 fib.c", secs(c_time)),
+            ratio: Some(ratio),
+            goal: goal.to_string(),
+            pass: Some(ratio <= 2.3),
+            go: go.to_string(),
+        })
+    };
+    attempt().unwrap_or_else(|err| Row::failed(&target, goal, go, &err))
+}
+
+/// Runs a program to its end, its stdout captured, within [`PATIENCE`];
+/// returns how long it ran and what it printed.
+fn run_timed(command: &mut Command) -> Result<(Duration, Vec<u8>), String> {
+    let start = Instant::now();
+    let mut guard = Guard(
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|err| format!("start {command:?}: {err}"))?,
+    );
+    let mut stdout = guard.0.stdout.take().ok_or("no stdout")?;
+    let reader = thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = stdout.read_to_end(&mut out);
+        out
+    });
+    let status = guard
+        .wait_within(PATIENCE)
+        .map_err(|err| err.to_string())?
+        .ok_or_else(|| format!("{command:?} took longer than {PATIENCE:?}"))?;
+    let elapsed = start.elapsed();
+    let out = reader.join().map_err(|_| "reader thread panicked")?;
+    if !status.success() {
+        return Err(format!("{command:?} failed: {status}"));
+    }
+    Ok((elapsed, out))
+}
+
+/// pipeline1 | head -n 100000, against the same pipeline in C.
+fn pipeline1(args: &Args, bins: &Bins, scratch: &Path) -> Row {
+    let target = format!("pipeline1 | head -n {}", args.lines);
+    let goal = "≤ 1.20× C";
+    let go = "0.13 s (0.11×)";
+    let attempt = || -> Result<Row, String> {
+        let exe = bins.path("pipeline1")?;
+        let c = compile_c(scratch, "rendezvous", RENDEZVOUS_C)?;
+        let c_time = first_squares(&mut Command::new(c), args.lines)?;
+        let ours = first_squares(&mut Command::new(exe), args.lines)?;
+        let ratio = ours.as_secs_f64() / c_time.as_secs_f64();
+        Ok(Row {
+            target: target.clone(),
+            ours: secs(ours),
+            reference: format!("{}: C, mutex+condvar channels", secs(c_time)),
+            ratio: Some(ratio),
+            goal: goal.to_string(),
+            pass: Some(ratio <= 1.2),
+            go: go.to_string(),
+        })
+    };
+    attempt().unwrap_or_else(|err| Row::failed(&target, goal, go, &err))
+}
+
+/// How long `command` takes to print the squares of 0..lines, one a line,
+/// as `| head -n LINES` would read them; then its stdout is closed, which
+/// ends it.
+fn first_squares(command: &mut Command, lines: u64) -> Result<Duration, String> {
+    let start = Instant::now();
+    let mut guard = Guard(
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|err| format!("start {command:?}: {err}"))?,
+    );
+    let stdout = guard.0.stdout.take().ok_or("no stdout")?;
+    let (done_tx, done) = crossbeam_channel::bounded(1);
+    thread::spawn(move || {
+        let mut input = BufReader::new(stdout);
+        let mut line = String::new();
+        let mut result = Ok(());
+        for x in 0..lines {
+            line.clear();
+            match input.read_line(&mut line) {
+                Ok(0) | Err(_) => result = Err(format!("output ended after {x} lines")),
+                Ok(_) if line.trim_end().parse::<u64>() != Ok(x * x) => {
+                    result = Err(format!("line {}: {line:?}, not {}", x + 1, x * x));
+                }
+                Ok(_) => continue,
+            }
+            break;
+        }
+        let _ = done_tx.send((result, start.elapsed()));
+        // `input` is dropped here: the pipe closes, as when head exits.
+    });
+    let (result, elapsed) = done
+        .recv_timeout(PATIENCE)
+        .map_err(|_| format!("{command:?}: {lines} lines took longer than {PATIENCE:?}"))?;
+    result.map_err(|err| format!("{command:?}: {err}"))?;
+    // It should now end of SIGPIPE or a quiet exit; the guard kills it if not.
+    let _ = guard.wait_within(Duration::from_secs(5));
+    Ok(elapsed)
+}
+
+/// The cost of one item through a three-stage pipeline, by channel kind.
+fn channels(args: &Args, scratch: &Path) -> String {
+    let items = args.items;
+    let budget = Duration::from_secs(10);
+    let mut lines = vec![
+        format!("| counter → squarer → sink, 3 OS threads | items | per item | vs bounded(0) |"),
+        "| --- | --- | --- | --- |".to_string(),
+    ];
+    let mut runs = Vec::new();
+    for capacity in [0, 1, 16, 1024] {
+        let run = channels::crossbeam_pipeline(capacity, items, budget);
+        runs.push((format!("crossbeam bounded({capacity})"), run));
+    }
+    runs.push((
+        "Rust Mutex+Condvar rendezvous".to_string(),
+        channels::condvar_pipeline(items, budget),
+    ));
+    let c_run = compile_c(scratch, "rendezvous", RENDEZVOUS_C).and_then(|c| {
+        let (elapsed, _) = run_timed(Command::new(c).arg(items.to_string()))?;
+        Ok(channels::Run { items, elapsed })
+    });
+    match c_run {
+        Ok(run) => runs.push(("C mutex+condvar rendezvous (rendezvous.c)".to_string(), run)),
+        Err(err) => lines.push(format!("| C rendezvous | error: {err} | | |")),
+    }
+    let unbuffered = runs[0].1.per_item().as_secs_f64();
+    for (label, run) in &runs {
+        lines.push(format!(
+            "| {label} | {} | {} | {} |",
+            run.items,
+            secs(run.per_item()),
+            report::times(run.per_item().as_secs_f64() / unbuffered)
+        ));
+    }
+    lines.push(format!(
+        "| Go unbuffered channel (quoted: pipeline1, 0.13 s / {} lines) | | {} | |",
+        args.lines,
+        secs(Duration::from_secs_f64(0.13 / args.lines as f64))
+    ));
+    lines.join("\n") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_parse_comma_separated() {
+        let args = Args::try_parse_from(["bench", "--only", "clock2,pipeline1"]).unwrap();
+        assert_eq!(args.only, [Target::Clock2, Target::Pipeline1]);
+        let args = Args::try_parse_from(["bench", "--clock2-arg=--stack-size=64KiB"]).unwrap();
+        assert_eq!(args.clock2_arg, ["--stack-size=64KiB"]);
+        assert!(Args::try_parse_from(["bench", "--only", "nope"]).is_err());
+    }
+
+    #[test]
+    fn the_c_floor_report_is_read() {
+        let status =
+            parse_threads_idle("threads 10000 rss_kib 84228 hwm_kib 84164 pte_kib 40100\n");
+        let status = status.unwrap();
+        assert_eq!(
+            (status.threads, status.hwm_kib, status.pte_kib),
+            (10000, 84164, 40100)
+        );
+        assert!(parse_threads_idle("threads 10000").is_none());
+    }
+
+    #[test]
+    fn a_missing_binary_says_how_to_build_it() {
+        let bins = Bins::new(Some(PathBuf::from("/nonexistent"))).unwrap();
+        let err = bins.path("clock2").unwrap_err();
+        assert!(err.contains("cargo build --release --workspace"), "{err}");
+    }
+}

@@ -1,0 +1,291 @@
+//! Starting, watching and killing the programs under test, and building the
+//! C references.
+
+use std::fs::File;
+use std::io;
+use std::net::{SocketAddr, TcpListener};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Where the release binaries of the workspace are.
+#[derive(Debug)]
+pub struct Bins {
+    dir: PathBuf,
+}
+
+impl Bins {
+    /// `dir`, or else the directory of this very executable
+    /// (`target/release/` when run as `cargo run --release -p bench`).
+    pub fn new(dir: Option<PathBuf>) -> Result<Bins, String> {
+        let dir = match dir {
+            Some(dir) => dir,
+            None => std::env::current_exe()
+                .map_err(|err| format!("where is this executable? {err}"))?
+                .parent()
+                .ok_or("this executable has no directory")?
+                .to_path_buf(),
+        };
+        Ok(Bins { dir })
+    }
+
+    /// The path of program `name`, or an error that says how to build it.
+    /// The tool never runs cargo itself: a benchmark must not build.
+    pub fn path(&self, name: &str) -> Result<PathBuf, String> {
+        let path = self.dir.join(name);
+        if path.is_file() {
+            Ok(path)
+        } else {
+            Err(format!(
+                "{} is missing: run `cargo build --release --workspace` first",
+                path.display()
+            ))
+        }
+    }
+}
+
+/// A child process that is killed and reaped when dropped, so no server
+/// outlives the benchmark, whatever the way out (error, panic, early return).
+///
+/// On ctrl-c the terminal signals the whole process group, children too.
+#[derive(Debug)]
+pub struct Guard(pub Child);
+
+impl Guard {
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+
+    /// Waits up to `patience` for the process to end; kills it after that.
+    pub fn wait_within(&mut self, patience: Duration) -> io::Result<Option<ExitStatus>> {
+        let deadline = Instant::now() + patience;
+        while Instant::now() < deadline {
+            if let Some(status) = self.0.try_wait()? {
+                return Ok(Some(status));
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        let _ = self.0.kill();
+        Ok(None)
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A server started on a free loopback port, its stderr kept in a file.
+#[derive(Debug)]
+pub struct Server {
+    /// The process.
+    pub guard: Guard,
+    /// Where it listens.
+    pub addr: SocketAddr,
+    stderr_path: PathBuf,
+}
+
+impl Server {
+    /// Starts `exe --addr 127.0.0.1:PORT ARGS...` and waits until it listens.
+    pub fn start(exe: &Path, args: &[String], scratch: &Path) -> Result<Server, String> {
+        let addr = free_addr()?;
+        let name = exe.file_name().unwrap_or_default().to_string_lossy();
+        let stderr_path = scratch.join(format!("{name}-{}.stderr", addr.port()));
+        let stderr = File::create(&stderr_path).map_err(|err| err.to_string())?;
+        let child = Command::new(exe)
+            .arg("--addr")
+            .arg(addr.to_string())
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .spawn()
+            .map_err(|err| format!("start {}: {err}", exe.display()))?;
+        let mut server = Server {
+            guard: Guard(child),
+            addr,
+            stderr_path,
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !is_listening(addr) {
+            if let Ok(Some(status)) = server.guard.0.try_wait() {
+                return Err(format!(
+                    "{name} exited ({status}): {}",
+                    server.stderr_tail()
+                ));
+            }
+            if Instant::now() > deadline {
+                return Err(format!("{name} did not listen on {addr} within 10 s"));
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        Ok(server)
+    }
+
+    /// The last lines the server wrote to stderr, for an error message.
+    pub fn stderr_tail(&self) -> String {
+        let text = std::fs::read_to_string(&self.stderr_path).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        let tail = &lines[lines.len().saturating_sub(3)..];
+        if tail.is_empty() {
+            "(nothing on stderr)".to_string()
+        } else {
+            tail.join(" / ")
+        }
+    }
+}
+
+/// A loopback address whose port was free a moment ago; never port 8000,
+/// where a reader may be running the book's programs by hand.
+fn free_addr() -> Result<SocketAddr, String> {
+    for _ in 0..10 {
+        let listener = TcpListener::bind("127.0.0.1:0").map_err(|err| err.to_string())?;
+        let addr = listener.local_addr().map_err(|err| err.to_string())?;
+        if addr.port() != 8000 {
+            return Ok(addr);
+        }
+    }
+    Err("no free port".to_string())
+}
+
+/// Whether a socket listens on `addr`, as `/proc/net/tcp` tells. Unlike a
+/// probe connection, looking costs the server nothing.
+fn is_listening(addr: SocketAddr) -> bool {
+    let wanted = format!("0100007F:{:04X}", addr.port());
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
+    table.lines().any(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        fields.get(1) == Some(&wanted.as_str()) && fields.get(3) == Some(&"0A")
+    })
+}
+
+/// What `/proc/PID/status` says about a process's memory and threads.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Status {
+    /// Peak resident memory (VmHWM), KiB.
+    pub hwm_kib: u64,
+    /// Page tables (VmPTE), KiB: kernel memory that VmRSS leaves out.
+    pub pte_kib: u64,
+    /// Number of threads.
+    pub threads: u64,
+}
+
+/// Reads `/proc/PID/status`.
+pub fn status(pid: u32) -> io::Result<Status> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    Ok(parse_status(&text))
+}
+
+/// The fields of [`Status`] in the text of a `/proc/PID/status` file.
+pub fn parse_status(text: &str) -> Status {
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|number| number.parse().ok())
+            .unwrap_or(0)
+    };
+    Status {
+        hwm_kib: field("VmHWM:"),
+        pte_kib: field("VmPTE:"),
+        threads: field("Threads:"),
+    }
+}
+
+/// Writes `source` to `dir/name.c` and compiles it with `gcc -O2 -pthread`.
+pub fn compile_c(dir: &Path, name: &str, source: &str) -> Result<PathBuf, String> {
+    let src = dir.join(format!("{name}.c"));
+    let exe = dir.join(name);
+    std::fs::write(&src, source).map_err(|err| format!("write {}: {err}", src.display()))?;
+    let output = Command::new("gcc")
+        .args(["-O2", "-pthread", "-o"])
+        .arg(&exe)
+        .arg(&src)
+        .output()
+        .map_err(|err| format!("gcc (needed for the C references): {err}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "gcc {name}.c failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(exe)
+}
+
+/// The soft and hard limits on open files, from `/proc/self/limits`.
+fn open_files_limit() -> Option<(u64, u64)> {
+    let text = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = text
+        .lines()
+        .find(|line| line.starts_with("Max open files"))?;
+    let mut numbers = line
+        .split_whitespace()
+        .filter_map(|word| word.parse::<u64>().ok());
+    Some((numbers.next()?, numbers.next()?))
+}
+
+/// Makes sure this process (and so the servers it starts) may open `needed`
+/// files: 10,000 clients take 10,000 descriptors on each side.
+///
+/// If the soft limit is lower but the hard limit allows it, the tool starts
+/// itself again under `sh -c 'ulimit -n HARD'`: raising a limit in-process
+/// takes `unsafe` libc calls, which this workspace forbids.
+pub fn ensure_open_files(needed: u64) -> Result<(), String> {
+    const AGAIN: &str = "BENCH_RAISED_ULIMIT";
+    let Some((soft, hard)) = open_files_limit() else {
+        return Ok(()); // cannot tell; a failing connect will say so
+    };
+    if soft >= needed {
+        return Ok(());
+    }
+    if hard < needed || std::env::var_os(AGAIN).is_some() {
+        return Err(format!(
+            "{needed} open files are needed but `ulimit -n` is {soft} (hard {hard}): \
+             raise it (e.g. `ulimit -n 20000`) or pass a smaller --clients"
+        ));
+    }
+    let exe = std::env::current_exe().map_err(|err| err.to_string())?;
+    let err = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -n {hard} && exec \"$0\" \"$@\""))
+        .arg(exe)
+        .args(std::env::args_os().skip(1))
+        .env(AGAIN, "1")
+        .exec();
+    Err(format!("could not raise the open-file limit: {err}"))
+}
+
+/// The load average, for the record: the machine is shared and noisy.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_fields_are_read_in_kib() {
+        let text = "Name:\tclock2\nVmHWM:\t  101234 kB\nVmRSS:\t   99000 kB\nVmPTE:\t40000 kB\nThreads:\t10001\n";
+        let status = parse_status(text);
+        assert_eq!(status.hwm_kib, 101234);
+        assert_eq!(status.pte_kib, 40000);
+        assert_eq!(status.threads, 10001);
+    }
+
+    #[test]
+    fn our_own_status_is_readable() {
+        let me = status(std::process::id()).unwrap();
+        assert!(me.hwm_kib > 0 && me.threads >= 1);
+    }
+}
