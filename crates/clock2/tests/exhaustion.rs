@@ -1,0 +1,123 @@
+//! clock2 out of file descriptors: it logs Go's accept error, backs off
+//! instead of spinning, stays up, and serves new clients once the old ones
+//! have gone.
+//!
+//! The server runs under `ulimit -n 16`: standard streams, the listener and
+//! a dozen connections. The kernel still completes every connection a
+//! client asks for (the listen backlog), so extra clients wait there while
+//! `accept` fails with EMFILE.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::testing::{Client, PATIENCE, Program, assert_clock_line, free_addr, go_log_message};
+
+const CLOCK2: &str = env!("CARGO_BIN_EXE_clock2");
+
+/// The descriptors clock2 may have open.
+const FILES: usize = 16;
+
+#[test]
+fn out_of_descriptors_it_logs_backs_off_and_recovers() {
+    let addr = free_addr();
+    let script = format!("ulimit -n {FILES} && exec \"$0\" --addr {addr}");
+    let mut server = Program::start("sh", &["-c", &script, CLOCK2]);
+    // `exec` keeps the process id: this is clock2's.
+    let pid = server.child.id();
+    let log = log_lines(&mut server);
+    wait_until_listening(&addr, &mut server);
+
+    // Twice as many clients as the server has descriptors.
+    let mut clients: Vec<Client> = (0..2 * FILES).map(|_| Client::connect(&addr)).collect();
+
+    // Go's wording: `accept tcp 127.0.0.1:PORT: accept4: too many open files`.
+    let wanted = format!("accept tcp {addr}: accept4: too many open files");
+    let first = log
+        .recv_timeout(PATIENCE)
+        .expect("no accept error was logged");
+    assert_eq!(go_log_message(&first), wanted);
+
+    // It backs off: out of descriptors, its CPU time stays well below the
+    // time that passes. (Go's loop retries at once, at 80% of a core.)
+    let (cpu, wall) = cpu_time_over(pid, Duration::from_secs(2));
+    assert!(
+        cpu < wall / 2,
+        "clock2 spins while out of descriptors: {cpu:?} of CPU in {wall:?}"
+    );
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "clock2 exited while out of descriptors"
+    );
+    // The clients it did accept are served all the while.
+    assert_clock_line(&clients[0].read_line());
+
+    // Recovery: the clients leave; the server's writes to them fail, which
+    // frees their descriptors, and a newcomer gets the time.
+    clients.clear();
+    let mut newcomer = Client::connect(&addr);
+    assert_clock_line(&newcomer.read_line());
+    assert!(server.child.try_wait().unwrap().is_none(), "clock2 exited");
+
+    // Nothing but accept errors was logged: no panic, no other failure.
+    server.child.kill().unwrap();
+    for line in log.iter() {
+        assert_eq!(go_log_message(&line), wanted);
+    }
+}
+
+/// clock2's stderr, a line at a time (newline included), read on a thread
+/// of its own so that the pipe never fills.
+fn log_lines(server: &mut Program) -> mpsc::Receiver<String> {
+    let mut stderr = BufReader::new(server.child.stderr.take().unwrap());
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut line = String::new();
+        while stderr.read_line(&mut line).is_ok_and(|n| n > 0) {
+            if tx.send(std::mem::take(&mut line)).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits until something accepts connections at `addr`. The probe costs
+/// the server one descriptor for a second or two.
+fn wait_until_listening(addr: &str, server: &mut Program) {
+    let deadline = Instant::now() + PATIENCE;
+    while TcpStream::connect(addr).is_err() {
+        assert!(
+            server.child.try_wait().unwrap().is_none(),
+            "clock2 did not start"
+        );
+        assert!(Instant::now() < deadline, "clock2 did not listen in time");
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The CPU time (user + system) process `pid` uses over `span`, and the
+/// wall time that took.
+fn cpu_time_over(pid: u32, span: Duration) -> (Duration, Duration) {
+    let start = Instant::now();
+    let before = cpu_time(pid);
+    thread::sleep(span);
+    (cpu_time(pid) - before, start.elapsed())
+}
+
+/// User plus system time of process `pid`, from `/proc/PID/stat`.
+fn cpu_time(pid: u32) -> Duration {
+    // Linux reports these in USER_HZ, which is 100 on every architecture.
+    const TICKS_PER_SECOND: u64 = 100;
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("read /proc/PID/stat");
+    // After "PID (COMM) ", utime and stime are the 12th and 13th fields.
+    let after_name = &stat[stat.rfind(')').expect("comm in stat") + 2..];
+    let fields: Vec<u64> = after_name
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0))
+        .collect();
+    let ticks = fields[11] + fields[12];
+    Duration::from_millis(ticks * 1000 / TICKS_PER_SECOND)
+}
