@@ -31,7 +31,7 @@ fn quick(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn bad_values_are_usage_errors() {
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str); 9] = [
         (&["--icers", "0"], "--icers 0"),
         (&["--bake-time", "soon"], "--bake-time"),
         (&["--ice-stddev=-1ms"], "--ice-stddev"),
@@ -40,6 +40,7 @@ fn bad_values_are_usage_errors() {
         (&["--bake-buf", "99999999999999999999"], "--bake-buf"),
         (&["--cakes=-3"], "--cakes"),
         (&["--json"], "--book"),
+        (&["--sleep", "fast"], "--sleep"),
     ];
     for (args, says) in cases {
         let (code, out, err) = cake(args);
@@ -70,6 +71,15 @@ fn a_plain_run_prints_its_time_beside_the_ideal() {
         lines[2].starts_with("2 runs: ") && lines[2].ends_with(", seed 5"),
         "{out}"
     );
+}
+
+#[test]
+fn both_ways_of_sleeping_work() {
+    for sleep in ["go", "exact"] {
+        let (code, out, err) = quick(&["--sleep", sleep]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("(ideal 6.0 ms)"), "{out}");
+    }
 }
 
 #[test]
