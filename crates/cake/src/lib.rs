@@ -121,22 +121,23 @@ impl Shop {
         for run in 0..runs as u64 {
             let seed = seed.wrapping_add(run.wrapping_mul(cooks));
             let log = Log::new(self.verbose, say);
-            let baked = bounded(self.bake_buf);
-            let iced = bounded(self.ice_buf);
+            let (baked_in, baked_out) = bounded(self.bake_buf);
+            let (iced_in, iced_out) = bounded(self.ice_buf);
             // Scoped threads may borrow `self` and the log; the scope waits
             // for the icers, which end as soon as `baked` is closed and empty.
             thread::scope(|s| -> io::Result<()> {
-                let (baked, baked_out) = baked;
-                let (iced_in, iced) = iced;
                 let me = log.cook(Who::Baker, seed);
-                spawn(s, "baker", move || self.baker(baked, me))?;
+                spawn(s, "baker", move || self.baker(baked_in, me))?;
                 for i in 1..=self.num_icers {
                     let (iced, baked) = (iced_in.clone(), baked_out.clone());
                     let me = log.cook(Who::Icer(i), seed.wrapping_add(i as u64));
                     spawn(s, &format!("icer {i}"), move || self.icer(iced, baked, me))?;
                 }
                 drop((iced_in, baked_out)); // only the cooks hold channel ends now
-                self.inscriber(iced, log.cook(Who::Inscriber, seed.wrapping_add(cooks - 1)));
+                self.inscriber(
+                    iced_out,
+                    log.cook(Who::Inscriber, seed.wrapping_add(cooks - 1)),
+                );
                 Ok(())
             })?;
             done.push(log.into_run(self.cakes));
