@@ -8,25 +8,26 @@
 //! $ cargo run --release -p cake -- --bake-stddev 2.5ms --timeline run.svg
 //! ```
 //!
-//! | Go                                   | Rust                                              |
-//! |--------------------------------------|---------------------------------------------------|
-//! | `type cake int`                      | `type Cake = usize`                               |
-//! | `make(chan cake, s.BakeBuf)`         | `crossbeam_channel::bounded(self.bake_buf)`       |
-//! | `baked <- c`                         | `baked.send(c)`                                   |
-//! | `close(baked)`                       | `drop(baked)`, the baker's only `Sender`          |
-//! | `for c := range baked`               | `for c in baked`                                  |
-//! | `c := <-iced`                        | `iced.recv()`                                     |
-//! | `go s.baker(baked)`                  | `thread::Builder::new().spawn_scoped(..)`         |
-//! | `rand.NormFloat64()`                 | `rng.sample(StandardNormal)`, one RNG per cook    |
-//! | `time.Sleep(delay)`                  | `thread::sleep(delay)`                            |
-//! | `fmt.Println("baking", c)`           | `me.note(Began, c)`: logged, and printed if verbose |
+//! | Go                             | Rust                                                  |
+//! |--------------------------------|-------------------------------------------------------|
+//! | `type cake int`                | `type Cake = usize`                                   |
+//! | `make(chan cake, s.BakeBuf)`   | `crossbeam_channel::bounded(self.bake_buf)`           |
+//! | `baked <- c`                   | `baked.send(c)`                                       |
+//! | `close(baked)`                 | `drop(baked)`, the baker's only `Sender`              |
+//! | `for c := range baked`         | `for c in baked`                                      |
+//! | `c := <-iced`                  | `iced.recv()`                                         |
+//! | `go s.baker(baked)`            | `thread::Builder::new().spawn_scoped(..)`             |
+//! | `rand.NormFloat64()`           | `rng.sample(StandardNormal)`, one RNG per cook        |
+//! | `time.Sleep(delay)`            | `go_sleep(delay)`: on Go 1.19's millisecond ticks     |
+//! | `fmt.Println("baking", c)`     | `me.note(Step::Began, c)`: logged, printed if verbose |
 //!
-//! Rust differs in three small ways, each for a reason given where it
+//! Rust differs in four small ways, each for a reason given where it
 //! happens: every cook gets its own random number generator (so `--seed`
-//! replays the same durations whatever the scheduler does), every cook notes
+//! replays the same durations whatever the scheduler does); every cook notes
 //! what it does in a shared log (for the ideal time, the timeline picture and
-//! the tests), and `work` waits for all of a run's threads before the next run
-//! (scoped threads; they have all finished by then anyway).
+//! the tests); `work` waits for all of a run's threads before the next run
+//! (scoped threads; they have all finished by then anyway); and the cooks
+//! sleep as Go 1.19's runtime does, unless told to sleep exactly.
 
 use std::io;
 use std::sync::{Mutex, PoisonError};
@@ -67,6 +68,9 @@ pub struct Shop {
     pub inscribe_time: Duration,
     /// Standard deviation of inscribing time
     pub inscribe_stddev: Duration,
+    /// How the cooks sleep through their work (not in Go's Shop: Go has
+    /// only its own `time.Sleep`)
+    pub sleep: Sleep,
 }
 
 /// A cake is known by its number (Go: `type cake int`).
@@ -76,7 +80,7 @@ impl Shop {
     fn baker(&self, baked: Sender<Cake>, mut me: Cook<'_>) {
         for c in 0..self.cakes {
             me.note(Step::Began, c); // Go: if s.Verbose { fmt.Println("baking", c) }
-            let took = work(self.bake_time, self.bake_stddev, &mut me.rng);
+            let took = work(self.bake_time, self.bake_stddev, &mut me);
             me.note(Step::Worked(took), c);
             if baked.send(c).is_err() {
                 return; // no icer at all: Go's baker would block here forever
@@ -89,7 +93,7 @@ impl Shop {
     fn icer(&self, iced: Sender<Cake>, baked: Receiver<Cake>, mut me: Cook<'_>) {
         for c in baked {
             me.note(Step::Began, c); // Go: if s.Verbose { fmt.Println("icing", c) }
-            let took = work(self.ice_time, self.ice_stddev, &mut me.rng);
+            let took = work(self.ice_time, self.ice_stddev, &mut me);
             me.note(Step::Worked(took), c);
             if iced.send(c).is_err() {
                 return; // the inscriber is gone, which only a panic could do
@@ -104,7 +108,7 @@ impl Shop {
                 return; // no icer at all: Go's inscriber would block here forever
             };
             me.note(Step::Began, c); // Go: if s.Verbose { fmt.Println("inscribing", c) }
-            let took = work(self.inscribe_time, self.inscribe_stddev, &mut me.rng);
+            let took = work(self.inscribe_time, self.inscribe_stddev, &mut me);
             me.note(Step::Worked(took), c); // Go: if s.Verbose { fmt.Println("finished", c) }
         }
     }
@@ -126,18 +130,16 @@ impl Shop {
             // Scoped threads may borrow `self` and the log; the scope waits
             // for the icers, which end as soon as `baked` is closed and empty.
             thread::scope(|s| -> io::Result<()> {
-                let me = log.cook(Who::Baker, seed);
+                let me = log.cook(Who::Baker, seed, self.sleep);
                 spawn(s, "baker", move || self.baker(baked_in, me))?;
                 for i in 1..=self.num_icers {
                     let (iced, baked) = (iced_in.clone(), baked_out.clone());
-                    let me = log.cook(Who::Icer(i), seed.wrapping_add(i as u64));
+                    let me = log.cook(Who::Icer(i), seed.wrapping_add(i as u64), self.sleep);
                     spawn(s, &format!("icer {i}"), move || self.icer(iced, baked, me))?;
                 }
                 drop((iced_in, baked_out)); // only the cooks hold channel ends now
-                self.inscriber(
-                    iced_out,
-                    log.cook(Who::Inscriber, seed.wrapping_add(cooks - 1)),
-                );
+                let me = log.cook(Who::Inscriber, seed.wrapping_add(cooks - 1), self.sleep);
+                self.inscriber(iced_out, me);
                 Ok(())
             })?;
             done.push(log.into_run(self.cakes));
@@ -149,14 +151,50 @@ impl Shop {
 // work blocks the calling thread for a period of time that is normally
 // distributed around d with a standard deviation of stddev.
 //
-// It returns the delay it chose. Go's `time.Duration(f)` and Rust's `as u64`
-// both truncate; `as u64` also saturates, so a negative delay becomes zero,
-// as `time.Sleep` treats one.
-fn work(d: Duration, stddev: Duration, rng: &mut StdRng) -> Duration {
-    let z: f64 = rng.sample(StandardNormal);
+// `me` brings the cook's own random numbers and way to sleep; `work` returns
+// the delay it chose. Go's `time.Duration(f)` and Rust's `as u64` both
+// truncate; `as u64` also saturates, so a negative delay becomes zero, as
+// `time.Sleep` treats one.
+fn work(d: Duration, stddev: Duration, me: &mut Cook<'_>) -> Duration {
+    let z: f64 = me.rng.sample(StandardNormal);
     let delay = Duration::from_nanos((d.as_nanos() as f64 + z * stddev.as_nanos() as f64) as u64);
-    thread::sleep(delay);
+    match me.sleep {
+        Sleep::Go => go_sleep(delay),
+        Sleep::Exact => thread::sleep(delay),
+    }
     delay
+}
+
+/// How a cook sleeps through its work.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Sleep {
+    /// As Go 1.19's time.Sleep does on Linux: to the next whole millisecond
+    /// or so
+    #[default]
+    Go,
+    /// As std::thread::sleep does: as close to the time as the OS manages
+    Exact,
+}
+
+/// Sleeps for `d` the way Go 1.19's `time.Sleep` does on Linux.
+///
+/// An idle Go runtime waits for its next timer in `epoll_wait`, whose
+/// timeout is in whole milliseconds: the runtime rounds the time left down,
+/// but to at least 1 ms (`runtime/netpoll_epoll.go`), and waits again if it
+/// woke early. So a 10.4 ms sleep is a wait of 10 ms and then one of 1 ms.
+/// Go 1.16 brought this (golang/go#44343); `std::thread::sleep` sleeps to
+/// within some 0.1 ms instead.
+fn go_sleep(d: Duration) {
+    let Some(deadline) = Instant::now().checked_add(d) else {
+        return thread::sleep(d); // centuries: no need to be exact
+    };
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        thread::sleep(Duration::from_millis((left.as_millis() as u64).max(1)));
+    }
 }
 
 impl Default for Shop {
@@ -176,6 +214,7 @@ impl Default for Shop {
             ice_buf: 0,
             inscribe_time: step,
             inscribe_stddev: Duration::ZERO,
+            sleep: Sleep::Go,
         }
     }
 }
@@ -282,10 +321,12 @@ impl<'a> Log<'a> {
         }
     }
 
-    fn cook(&self, who: Who, seed: u64) -> Cook<'_> {
+    fn cook(&self, who: Who, seed: u64, sleep: Sleep) -> Cook<'_> {
+        let rng = StdRng::seed_from_u64(seed);
         Cook {
             who,
-            rng: StdRng::seed_from_u64(seed),
+            rng,
+            sleep,
             log: self,
         }
     }
@@ -305,10 +346,12 @@ impl<'a> Log<'a> {
     }
 }
 
-/// What each cook carries: who it is, its own random numbers, and the log.
+/// What each cook carries: who it is, its own random numbers, how it
+/// sleeps, and the log.
 struct Cook<'a> {
     who: Who,
     rng: StdRng,
+    sleep: Sleep,
     log: &'a Log<'a>,
 }
 
@@ -329,5 +372,18 @@ impl Cook<'_> {
             (log.say)(&line);
         }
         events.push(event);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_go_sleep_ends_on_a_whole_millisecond_or_later() {
+        // 1.5 ms is a wait of 1 ms, then one of at least 1 ms more.
+        let start = Instant::now();
+        go_sleep(Duration::from_micros(1500));
+        assert!(start.elapsed() >= Duration::from_millis(2));
     }
 }

@@ -18,7 +18,7 @@ use std::process;
 use std::time::Duration;
 
 use cake::book::SCENARIOS;
-use cake::{Run, Shop, ideal, timeline};
+use cake::{Run, Shop, Sleep, ideal, timeline};
 use clap::builder::RangedU64ValueParser;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser};
@@ -83,6 +83,11 @@ struct Args {
     #[arg(long, value_parser = count(1..=1_000_000))]
     runs: Option<usize>,
 
+    /// How the cooks sleep: "go" rounds up to Go 1.19's millisecond timer
+    /// ticks on Linux, "exact" is std::thread::sleep
+    #[arg(long, value_enum, default_value_t = Sleep::Go)]
+    sleep: Sleep,
+
     /// Print what each cook does, as Go's Shop does when Verbose
     #[arg(long)]
     verbose: bool,
@@ -130,6 +135,7 @@ fn main() {
         ice_buf: args.ice_buf,
         inscribe_time: args.inscribe_time,
         inscribe_stddev: args.inscribe_stddev,
+        sleep: args.sleep,
     };
     if shop.num_icers == 0 && shop.cakes > 0 {
         let why = "--icers 0: with no icer nobody takes the first cake and the shop \
