@@ -180,9 +180,10 @@ fn run(args: &Args, shop: &Shop, seed: u64) -> Result<(), String> {
     ))?;
     if let (Some(path), Some(first)) = (&args.timeline, runs.first()) {
         let title = format!(
-            "{} cakes, {} icer(s), buffers {}/{}, stddev {}/{}/{}: {} (ideal {}), seed {seed}",
+            "{} cakes, {} icer{}, buffers {}/{}, stddev {}/{}/{}: {} (ideal {}), seed {seed}",
             shop.cakes,
             shop.num_icers,
+            if shop.num_icers == 1 { "" } else { "s" },
             shop.bake_buf,
             shop.ice_buf,
             ms(shop.bake_stddev),

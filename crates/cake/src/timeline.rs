@@ -26,8 +26,11 @@ pub fn draw(shop: &Shop, run: &Run, title: &str) -> Document {
     cooks.push(Who::Inscriber);
     let row = |who: Who| cooks.iter().position(|&c| c == who).unwrap_or(0) as f64;
 
-    let ms = run.elapsed.as_secs_f64() * 1e3;
-    let x = |at: std::time::Duration| LEFT + at.as_secs_f64() * 1e3 / ms.max(1e-3) * WIDTH;
+    // The axis ends on the first tick after the run: runs of 260 ms and
+    // 290 ms get the same scale, and can be compared side by side.
+    let step = tick_step(run.elapsed.as_secs_f64() * 1e3);
+    let ms = (run.elapsed.as_secs_f64() * 1e3 / step).ceil().max(1.0) * step;
+    let x = |at: std::time::Duration| LEFT + at.as_secs_f64() * 1e3 / ms * WIDTH;
     let height = TOP + ROW * cooks.len() as f64 + 70.0;
     let mut doc = Document::new()
         .set("width", LEFT + WIDTH + 20.0)
@@ -77,10 +80,9 @@ pub fn draw(shop: &Shop, run: &Run, title: &str) -> Document {
     // The time axis.
     let bottom = TOP + ROW * cooks.len() as f64;
     doc = doc.add(line(LEFT, bottom, LEFT + WIDTH, bottom));
-    let step = tick_step(ms);
-    for k in 0..=(ms / step).floor() as usize {
+    for k in 0..=(ms / step).round() as usize {
         let t = (k as f64 * step * 1e3).round() / 1e3; // not 0.30000000000000004
-        let tx = LEFT + t / ms.max(1e-3) * WIDTH;
+        let tx = LEFT + t / ms * WIDTH;
         doc = doc
             .add(line(tx, bottom, tx, bottom + 5.0))
             .add(text(tx, bottom + 18.0, &format!("{t}")).set("text-anchor", "middle"));
