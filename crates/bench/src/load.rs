@@ -143,6 +143,8 @@ pub struct Shouts {
     /// From the first connect to the last line of the last correct client,
     /// if every client was correct.
     pub wall: Option<Duration>,
+    /// The latest time at which a client got its first `shouts` lines back: when the last echo thread had written its first line.
+    pub last_first_echoes: Duration,
     /// What went wrong first, if anything.
     pub first_problem: Option<String>,
 }
@@ -153,6 +155,7 @@ struct Shouter {
     to_send: Vec<u8>,
     sent: usize,
     received: Vec<u8>,
+    first_echoes: Option<Duration>,
     finished: Option<Duration>,
     problem: Option<String>,
 }
@@ -190,6 +193,7 @@ pub fn reverb_load(
             to_send: to_send.into_bytes(),
             sent: 0,
             received: Vec::new(),
+            first_echoes: None,
             finished: None,
             problem: None,
         });
@@ -230,6 +234,9 @@ pub fn reverb_load(
                 }
             }
             let lines = s.received.iter().filter(|&&b| b == b'\n').count();
+            if lines >= shouts && s.first_echoes.is_none() {
+                s.first_echoes = Some(start.elapsed());
+            }
             if lines >= want_lines && s.problem.is_none() {
                 s.finished = Some(start.elapsed());
             } else if eof {
@@ -250,6 +257,9 @@ pub fn reverb_load(
     let mut last = Duration::ZERO;
     for (c, s) in shouters.iter().enumerate() {
         result.lines += s.received.iter().filter(|&&b| b == b'\n').count();
+        result.last_first_echoes = result
+            .last_first_echoes
+            .max(s.first_echoes.unwrap_or_default());
         let problem = match (&s.problem, s.finished) {
             (Some(problem), _) => Some(problem.clone()),
             (None, None) => Some("not every echo came back in time".to_string()),
