@@ -476,39 +476,69 @@ fn first_squares(command: &mut Command, lines: u64) -> Result<Duration, String> 
 /// The cost of one item through a three-stage pipeline, by channel kind.
 fn channels(args: &Args, scratch: &Path) -> String {
     let items = args.items;
-    let budget = Duration::from_secs(10);
+    let budget = Duration::from_secs(5);
+    let c = compile_c(scratch, "rendezvous", RENDEZVOUS_C);
+    let labels = [
+        "crossbeam bounded(0)",
+        "crossbeam bounded(1)",
+        "crossbeam bounded(16)",
+        "crossbeam bounded(1024)",
+        "Rust Mutex+Condvar rendezvous",
+        "C mutex+condvar rendezvous (`rendezvous.c`)",
+    ];
+    let run = |variant: usize| -> Result<channels::Run, String> {
+        match variant {
+            0..=3 => Ok(channels::crossbeam_pipeline(
+                [0, 1, 16, 1024][variant],
+                items,
+                budget,
+            )),
+            4 => Ok(channels::condvar_pipeline(items, budget)),
+            _ => {
+                let c = c.as_ref().map_err(Clone::clone)?;
+                let (elapsed, _) = run_timed(Command::new(c).arg(items.to_string()))?;
+                Ok(channels::Run { items, elapsed })
+            }
+        }
+    };
+    // Each variant once per round, so that noise from elsewhere is spread.
+    let mut per_item = vec![Vec::new(); labels.len()];
+    let mut counts = vec![0; labels.len()];
+    let mut errors = vec![None; labels.len()];
+    for _ in 0..args.repeat {
+        for (variant, times) in per_item.iter_mut().enumerate() {
+            match run(variant) {
+                Ok(run) => {
+                    times.push(run.per_item());
+                    counts[variant] = run.items;
+                }
+                Err(err) => errors[variant] = Some(err),
+            }
+        }
+    }
     let mut lines = vec![
-        format!("| counter → squarer → sink, 3 OS threads | items | per item | vs bounded(0) |"),
+        "| counter → squarer → sink, 3 OS threads | items | per item: median (least–most) | vs bounded(0) |".to_string(),
         "| --- | --- | --- | --- |".to_string(),
     ];
-    let mut runs = Vec::new();
-    for capacity in [0, 1, 16, 1024] {
-        let run = channels::crossbeam_pipeline(capacity, items, budget);
-        runs.push((format!("crossbeam bounded({capacity})"), run));
-    }
-    runs.push((
-        "Rust Mutex+Condvar rendezvous".to_string(),
-        channels::condvar_pipeline(items, budget),
-    ));
-    let c_run = compile_c(scratch, "rendezvous", RENDEZVOUS_C).and_then(|c| {
-        let (elapsed, _) = run_timed(Command::new(c).arg(items.to_string()))?;
-        Ok(channels::Run { items, elapsed })
-    });
-    match c_run {
-        Ok(run) => runs.push(("C mutex+condvar rendezvous (rendezvous.c)".to_string(), run)),
-        Err(err) => lines.push(format!("| C rendezvous | error: {err} | | |")),
-    }
-    let unbuffered = runs[0].1.per_item().as_secs_f64();
-    for (label, run) in &runs {
+    let unbuffered = median(&per_item[0]).as_secs_f64();
+    for (variant, label) in labels.iter().enumerate() {
+        let times = &per_item[variant];
+        if let Some(err) = &errors[variant] {
+            lines.push(format!("| {label} | | error: {err} | |"));
+            continue;
+        }
+        let micros = |d: Option<&Duration>| d.map_or(0.0, |d| d.as_secs_f64() * 1e6);
         lines.push(format!(
-            "| {label} | {} | {} | {} |",
-            run.items,
-            secs(run.per_item()),
-            report::times(run.per_item().as_secs_f64() / unbuffered)
+            "| {label} | {} | {} ({:.2}–{:.2}) | {} |",
+            counts[variant],
+            secs(median(times)),
+            micros(times.iter().min()),
+            micros(times.iter().max()),
+            report::times(median(times).as_secs_f64() / unbuffered)
         ));
     }
     lines.push(format!(
-        "| Go unbuffered channel (quoted: pipeline1, 0.13 s / {} lines) | | {} | |",
+        "| Go unbuffered channels (quoted: pipeline1, 0.13 s for {} lines) | | {} | |",
         args.lines,
         secs(Duration::from_secs_f64(0.13 / args.lines as f64))
     ));
