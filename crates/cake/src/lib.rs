@@ -121,7 +121,7 @@ impl Shop {
     /// [`Run`] tells how long it took and what every cook did when.
     pub fn work(&self, runs: usize, seed: u64, say: &Say<'_>) -> io::Result<Vec<Run>> {
         let cooks = self.num_icers as u64 + 2; // baker, icers, inscriber
-        let mut done = Vec::with_capacity(runs);
+        let mut done = Vec::new();
         for run in 0..runs as u64 {
             let seed = seed.wrapping_add(run.wrapping_mul(cooks));
             let log = Log::new(self.verbose, say);

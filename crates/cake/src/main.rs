@@ -80,7 +80,7 @@ struct Args {
     inscribe_stddev: Duration,
 
     /// How many times to run the shop [default: 1, or 10 for each scenario with --book]
-    #[arg(long, value_parser = count(1..=1_000_000))]
+    #[arg(long, value_parser = count(1..=10_000))]
     runs: Option<usize>,
 
     /// How the cooks sleep: "go" rounds up to Go 1.19's millisecond timer
