@@ -88,7 +88,7 @@ struct Args {
     /// spinner, pipeline1: runs of ours and of C, taken in turns; their
     /// medians are compared (a hand-off's cost swings with where the
     /// scheduler puts the threads)
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
     repeat: u32,
 
     /// An extra argument for clock2 (repeat for more), e.g. --clock2-arg=--stack-size=64KiB
