@@ -38,7 +38,7 @@ returning early leaks them in Go but not here (4), a buffered channel (5) and a 
 
 What each variant prints:
   1  each thumbnail's name; a failed file is logged and the loop goes on (main.go, makeThumbnails)
-  2  nothing: makeThumbnails2 returns before its threads are done, and the program ends them
+  2  a log line owning up: makeThumbnails2 returns before its threads are done, and exiting ends them
   3  nothing: makeThumbnails3 waits for every file but ignores errors
   4  nothing; the first error is logged and the exit status is 1 (makeThumbnails4)
   5  every thumbnail's name, or the first error and exit status 1 (makeThumbnails5)
@@ -48,7 +48,7 @@ Unlike Go, a file that fails leaves no thumbnail behind, a thumbnail is never sm
 pixel, and no input file is ever overwritten."
 )]
 struct Args {
-    /// Which of the book's loops to use, 1 to 6 (see above)
+    /// Which of the book's loops to use, 1 to 6 (see --help)
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=6))]
     variant: u8,
 

