@@ -21,7 +21,10 @@
 //! results only after its loop has started every goroutine (variants 3, 4
 //! and 6, whose channel is unbuffered), that loop runs in a thread of its
 //! own, so collecting goes on while threads are started; otherwise the loop
-//! would wait for a token that only a collected thread gives back.
+//! would wait for a token that only a collected thread gives back. (That
+//! one thread is started with `thread::spawn`, which panics if the system
+//! cannot give a process even one more thread; the workers go through
+//! [`go`], which copes.)
 
 use std::fs;
 use std::thread;
