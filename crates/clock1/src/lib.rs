@@ -19,15 +19,13 @@
 //! | `for { conn, err := listener.Accept()`  | `for conn in listener.incoming()`      |
 //! | `log.Print(err)`                        | `common::accept_failed` (logs, backs off) |
 //! | `defer c.Close()`                       | `c` is dropped when `handle_conn` ends |
-//! | `time.Now().Format("15:04:05\n")`       | `Local::now().format("%H:%M:%S\n")`    |
+//! | `time.Now().Format("15:04:05\n")`       | `common::now().strftime("%H:%M:%S\n")` |
 //! | `time.Sleep(1 * time.Second)`           | `thread::sleep(Duration::from_secs(1))` |
 
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
-
-use chrono::Local;
 
 /// The book's `main` after `net.Listen`: accept connections forever and
 /// handle each in turn.
@@ -47,7 +45,7 @@ pub fn serve(listener: TcpListener) {
 /// Writes the time to `c` once a second until a write fails.
 pub fn handle_conn(mut c: TcpStream) {
     loop {
-        let now = Local::now().format("%H:%M:%S\n").to_string();
+        let now = common::now().strftime("%H:%M:%S\n").to_string();
         if c.write_all(now.as_bytes()).is_err() {
             return; // e.g., client disconnected
         }

@@ -18,20 +18,19 @@
 //! | `net.Listen("tcp", "localhost:8000")`   | `common::listen` (in `main.rs`)        |
 //! | `for { conn, err := listener.Accept()`  | `for conn in listener.incoming()`      |
 //! | `log.Print(err)`                        | `common::accept_failed` (logs, backs off) |
-//! | `go handleConn(conn)`                   | `thread::Builder::new().spawn(move \|\| handle_conn(conn))` |
+//! | `go handleConn(conn)`                   | `thread::Builder::new().stack_size(..).spawn(move \|\| handle_conn(conn))` |
 //! | `defer c.Close()`                       | `c` is dropped when `handle_conn` ends |
-//! | `time.Now().Format("15:04:05\n")`       | `Local::now().format("%H:%M:%S\n")`    |
+//! | `time.Now().Format("15:04:05\n")`       | `common::now().strftime("%H:%M:%S\n")` |
 
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
 
-use chrono::Local;
-
 /// The book's `main` after `net.Listen`: accept connections forever and
-/// handle each on a thread of its own.
-pub fn serve(listener: TcpListener) {
+/// handle each on a thread of its own, with a stack of `stack_size` bytes.
+pub fn serve(listener: TcpListener, stack_size: usize) {
+    common::now(); // look up the time zone here, not on a handler's small stack
     for conn in listener.incoming() {
         let conn = match conn {
             Ok(conn) => conn,
@@ -41,8 +40,10 @@ pub fn serve(listener: TcpListener) {
             }
         };
         // handle connections concurrently
-        // (thread::spawn would panic if the OS refused a thread; Builder says so.)
-        if let Err(err) = thread::Builder::new().spawn(move || handle_conn(conn)) {
+        // (thread::spawn would panic if the OS refused a thread; Builder says
+        // so. A small stack keeps 10,000 idle threads' page tables small.)
+        let handler = thread::Builder::new().stack_size(stack_size);
+        if let Err(err) = handler.spawn(move || handle_conn(conn)) {
             common::spawn_failed(&err);
         }
     }
@@ -51,7 +52,7 @@ pub fn serve(listener: TcpListener) {
 /// Writes the time to `c` once a second until a write fails.
 pub fn handle_conn(mut c: TcpStream) {
     loop {
-        let now = Local::now().format("%H:%M:%S\n").to_string();
+        let now = common::now().strftime("%H:%M:%S\n").to_string();
         if c.write_all(now.as_bytes()).is_err() {
             return; // e.g., client disconnected
         }

@@ -20,10 +20,18 @@ struct Args {
     /// Where to listen, as HOST:PORT
     #[arg(long, default_value = "localhost:8000")]
     addr: String,
+
+    /// Stack size of each connection's thread (e.g. 64KiB, 2MiB). A
+    /// goroutine starts with 8 KiB and grows; a thread's stack is fixed.
+    /// Smaller stacks do not save resident memory (the OS only maps the
+    /// pages a thread touches) but do save page tables: 64KiB takes 1.7 MB
+    /// of them for 10,000 clients where Rust's default 2MiB takes 41 MB.
+    #[arg(long, default_value = "64KiB", value_parser = common::parse_stack_size)]
+    stack_size: usize,
 }
 
 fn main() {
     let args = Args::parse();
     let listener = common::listen(&args.addr).unwrap_or_else(|err| common::log_fatal!("{err}"));
-    clock2::serve(listener);
+    clock2::serve(listener, args.stack_size);
 }

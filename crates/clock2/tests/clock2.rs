@@ -1,6 +1,6 @@
 //! clock2 as its clients see it: every client gets the time at once.
 
-use common::testing::{Server, assert_clock_line, assert_listen_failures};
+use common::testing::{Program, Server, assert_clock_line, assert_listen_failures};
 
 const CLOCK2: &str = env!("CARGO_BIN_EXE_clock2");
 
@@ -47,4 +47,20 @@ fn a_listen_failure_is_one_log_line_and_exit_status_1() {
 #[test]
 fn help_and_version() {
     common::testing::assert_help_and_version(CLOCK2, "clock2");
+}
+
+#[test]
+fn serves_with_the_smallest_thread_stack() {
+    // Even a debug build's handler fits in 16 KiB: the time zone is looked
+    // up once, on the main thread, not in each handler.
+    let server = Server::start(CLOCK2, &["--stack-size", "16KiB"]);
+    let mut client = server.connect();
+    assert_clock_line(&client.read_line());
+}
+
+#[test]
+fn a_stack_too_small_is_a_usage_error() {
+    let (status, _, err) = Program::start(CLOCK2, &["--stack-size", "4KiB"]).finish();
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(err.contains("too small"), "{err}");
 }

@@ -9,6 +9,7 @@
 //! | `net.Dial("tcp", addr)`              | [`dial`]                              |
 //! | `bufio.NewScanner(r)` + `Scan()`     | [`Scanner`], an iterator over lines   |
 //! | `strings.ToUpper`, `strings.ToLower` | [`to_upper`], [`to_lower`]            |
+//! | `time.Now()` (in `time.Local`)      | [`now`]                               |
 //! | `os.Stdout`                          | [`stdout`], [`stdout_for_lines`]      |
 
 mod log;
@@ -17,6 +18,7 @@ mod scan;
 mod strings;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod time;
 
 use std::io::{self, BufWriter, IsTerminal, LineWriter, Read, Write};
 
@@ -24,9 +26,27 @@ pub use crate::log::go_error;
 pub use crate::net::{accept_failed, dial, listen, spawn_failed};
 pub use crate::scan::{MAX_SCAN_TOKEN_SIZE, Scanner};
 pub use crate::strings::{to_lower, to_upper};
+pub use crate::time::now;
 
 #[doc(hidden)]
 pub use crate::log::write_line as __write_log_line;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stack_sizes() {
+        assert_eq!(parse_stack_size("65536"), Ok(65536));
+        assert_eq!(parse_stack_size("64KiB"), Ok(65536));
+        assert_eq!(parse_stack_size("64K"), Ok(65536));
+        assert_eq!(parse_stack_size("2MiB"), Ok(2 << 20));
+        assert!(parse_stack_size("8KiB").unwrap_err().contains("too small"));
+        assert!(parse_stack_size("64kb").is_err());
+        assert!(parse_stack_size("lots").is_err());
+        assert!(parse_stack_size("99999999999999999999M").is_err());
+    }
+}
 
 /// Copies `src` to `dst` until end of file, like Go's `io.Copy`, and exits
 /// the program with a log line if that fails.
@@ -36,6 +56,33 @@ pub fn must_copy(mut dst: impl Write, mut src: impl Read) {
     if let Err(err) = io::copy(&mut src, &mut dst) {
         log_fatal!("{}", go_error(&err));
     }
+}
+
+/// The smallest thread stack [`parse_stack_size`] accepts: Linux's
+/// `PTHREAD_STACK_MIN` is 16 KiB.
+pub const MIN_STACK_SIZE: usize = 16 * 1024;
+
+/// Parses a `--stack-size` flag: a number of bytes, or of `KiB` or `MiB`
+/// (`K` and `M` mean the same), such as `65536`, `64KiB` or `1M`.
+pub fn parse_stack_size(text: &str) -> Result<usize, String> {
+    let digits = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = match &text[digits.len()..] {
+        "" | "B" => 1,
+        "K" | "KiB" => 1024,
+        "M" | "MiB" => 1024 * 1024,
+        other => return Err(format!("unknown unit {other:?}: use KiB or MiB")),
+    };
+    let size = digits
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit))
+        .ok_or_else(|| format!("{text:?} is not a size such as 64KiB"))?;
+    if size < MIN_STACK_SIZE {
+        return Err(format!(
+            "{text} is too small: a thread needs at least 16KiB"
+        ));
+    }
+    Ok(size)
 }
 
 /// Standard output as Go's `os.Stdout` behaves: unbuffered, every write goes
