@@ -11,7 +11,7 @@ const NETCAT1: &str = env!("CARGO_BIN_EXE_netcat1");
 fn clock2() -> String {
     let listener = common::listen("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
-    thread::spawn(move || clock2::serve(listener));
+    thread::spawn(move || clock2::serve(listener, 64 * 1024));
     addr
 }
 
