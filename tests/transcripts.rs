@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use common::testing::PATIENCE;
+use common::testing::{PATIENCE, serve_in_process};
 
 /// A client's terminal: the keyboard end of its stdin, and its screen.
 struct Terminal {
@@ -77,9 +77,7 @@ impl Terminal {
 
 /// Starts a server's real code on a free loopback port and dials it.
 fn dial(serve: fn(std::net::TcpListener, Duration), delay: Duration) -> TcpStream {
-    let listener = common::listen("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    thread::spawn(move || serve(listener, delay));
+    let addr = serve_in_process(move |listener| serve(listener, delay));
     common::dial(&addr).unwrap()
 }
 

@@ -23,6 +23,15 @@ pub fn free_addr() -> String {
     listener.local_addr().expect("local_addr").to_string()
 }
 
+/// Runs a server's own code (`serve`) on a thread, listening on a free
+/// loopback port, and returns that address.
+pub fn serve_in_process(serve: impl FnOnce(TcpListener) + Send + 'static) -> String {
+    let listener = crate::listen("127.0.0.1:0").expect("listen on a free port");
+    let addr = listener.local_addr().expect("local_addr").to_string();
+    thread::spawn(move || serve(listener));
+    addr
+}
+
 /// A program under test, killed when dropped.
 #[derive(Debug)]
 pub struct Program {

@@ -1,18 +1,16 @@
 //! netcat1 against a real clock2 server: it prints what the server sends.
 
 use std::io::Write;
-use std::thread;
 
-use common::testing::{Program, assert_clock_line, assert_dial_failure, next_line};
+use common::testing::{
+    Program, assert_clock_line, assert_dial_failure, next_line, serve_in_process,
+};
 
 const NETCAT1: &str = env!("CARGO_BIN_EXE_netcat1");
 
 /// Starts clock2's server code on a free port, returns its address.
 fn clock2() -> String {
-    let listener = common::listen("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    thread::spawn(move || clock2::serve(listener, 64 * 1024));
-    addr
+    serve_in_process(|listener| clock2::serve(listener, 64 * 1024))
 }
 
 #[test]
@@ -25,9 +23,7 @@ fn prints_the_time_from_clock2() {
 
 #[test]
 fn copies_every_byte_until_the_server_closes() {
-    let listener = common::listen("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    thread::spawn(move || {
+    let addr = serve_in_process(|listener| {
         let (mut conn, _) = listener.accept().unwrap();
         conn.write_all(b"no newline at the end \xff").unwrap();
     });

@@ -1,18 +1,14 @@
 //! netcat2 against a real reverb1 server.
 
-use std::thread;
 use std::time::Duration;
 
-use common::testing::{Program, assert_dial_failure, next_line};
+use common::testing::{Program, assert_dial_failure, next_line, serve_in_process};
 
 const NETCAT2: &str = env!("CARGO_BIN_EXE_netcat2");
 
 /// Starts reverb1's server code on a free port, returns its address.
 fn reverb1(delay: Duration) -> String {
-    let listener = common::listen("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    thread::spawn(move || reverb1::serve(listener, delay));
-    addr
+    serve_in_process(move |listener| reverb1::serve(listener, delay))
 }
 
 #[test]

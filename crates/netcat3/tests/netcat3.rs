@@ -1,19 +1,15 @@
 //! netcat3 against a real reverb2 server: it always logs `done` before it
 //! exits.
 
-use std::thread;
 use std::time::Duration;
 
-use common::testing::{Program, assert_dial_failure, go_log_message, next_line};
+use common::testing::{Program, assert_dial_failure, go_log_message, next_line, serve_in_process};
 
 const NETCAT3: &str = env!("CARGO_BIN_EXE_netcat3");
 
 /// Starts reverb2's server code on a free port, returns its address.
 fn reverb2(delay: Duration) -> String {
-    let listener = common::listen("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    thread::spawn(move || reverb2::serve(listener, delay));
-    addr
+    serve_in_process(move |listener| reverb2::serve(listener, delay))
 }
 
 #[test]
