@@ -33,8 +33,9 @@ fn main() {
         .nth(1)
         .and_then(|arg| arg.parse().ok())
         .unwrap_or(40);
-    let jobs = thread::available_parallelism().map_or(1, |n| n.get());
-    println!("{jobs} CPUs; per image, best of {ROUNDS} rounds; CPU = user + system time");
+    let cpus = thread::available_parallelism().map_or(1, |n| n.get());
+    let jobs = thumbnail::default_jobs();
+    println!("{cpus} CPUs; per image, best of {ROUNDS} rounds; CPU = user + system time");
     // Light grain is a smooth photo; heavy grain, a noisy one (high ISO).
     for (kind, grain) in [("smooth", 3), ("grainy", 10)] {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -47,7 +48,7 @@ fn main() {
             "\n{n} {kind} JPEGs of 1600×1200, {} KB each on average",
             bytes / n as u64 / 1000
         );
-        run_all(dir.path(), &names, jobs);
+        run_all(dir.path(), &names, cpus, jobs);
     }
 }
 
@@ -68,7 +69,7 @@ fn case<'a>(what: &str, run: impl FnMut() + 'a) -> Case<'a> {
     }
 }
 
-fn run_all(dir: &Path, names: &[String], jobs: usize) {
+fn run_all(dir: &Path, names: &[String], cpus: usize, jobs: usize) {
     let n = names.len();
     let data: Vec<Vec<u8>> = names.iter().map(|f| fs::read(f).expect("read")).collect();
     let options = Options::new(jobs);
@@ -106,13 +107,13 @@ fn run_all(dir: &Path, names: &[String], jobs: usize) {
         case("make_thumbnails (sequential)", || {
             thumbnail::make_thumbnails(names, &Options::new(1));
         }),
-        // The control: the list cut in `jobs` parts, one thread each, no
+        // The control: the list cut in `cpus` parts, one thread each, no
         // channel and no token. What the machine gives two threads at best.
         case(
-            &format!("control: make_thumbnails × {jobs} threads"),
+            &format!("control: make_thumbnails × {cpus} threads"),
             || {
                 thread::scope(|s| {
-                    for part in names.chunks(n.div_ceil(jobs)) {
+                    for part in names.chunks(n.div_ceil(cpus)) {
                         s.spawn(|| thumbnail::make_thumbnails(part, &Options::new(1)));
                     }
                 });

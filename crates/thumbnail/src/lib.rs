@@ -48,7 +48,7 @@ use image::{
 };
 
 pub use crate::variants::{
-    Options, make_thumbnails, make_thumbnails2, make_thumbnails3, make_thumbnails4,
+    Options, default_jobs, make_thumbnails, make_thumbnails2, make_thumbnails3, make_thumbnails4,
     make_thumbnails5, make_thumbnails6,
 };
 

@@ -52,7 +52,7 @@ struct Args {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=6))]
     variant: u8,
 
-    /// Variants 3 to 6: at most this many files at once [default: number of CPUs]
+    /// Variants 3 to 6: at most this many files at once [default: twice the number of CPUs]
     #[arg(long)]
     jobs: Option<NonZeroUsize>,
 }
@@ -61,8 +61,7 @@ fn main() {
     let args = Args::parse();
     let jobs = args
         .jobs
-        .or_else(|| thread::available_parallelism().ok())
-        .map_or(1, NonZeroUsize::get);
+        .map_or_else(thumbnail::default_jobs, NonZeroUsize::get);
     let mut options = Options::new(jobs);
     let streaming = matches!(args.variant, 1 | 6);
     if io::stderr().is_terminal() {

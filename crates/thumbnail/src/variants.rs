@@ -46,6 +46,16 @@ pub struct Options {
     pub progress: ProgressBar,
 }
 
+/// How many files variants 3 to 6 work on at once by default: two per CPU.
+///
+/// With a fresh, short-lived thread per file, one per CPU leaves CPUs idle:
+/// the OS does not always start the next thread on the CPU that just freed
+/// up. A spare per CPU keeps both busy here (measured with 2 CPUs and
+/// `--example bench`: 1.5× the sequential speed with 2 jobs, 1.7× with 4).
+pub fn default_jobs() -> usize {
+    thread::available_parallelism().map_or(1, |n| n.get() * 2)
+}
+
 impl Options {
     /// `jobs` files at a time, and no progress bar.
     pub fn new(jobs: usize) -> Self {
