@@ -175,11 +175,7 @@ fn utf8(name: Vec<u8>, progress: &ProgressBar) -> Option<String> {
 /// Go's `fmt.Println(line)`, with the progress bar out of the way; ends the
 /// program quietly if standard output is a closed pipe.
 fn println_out(progress: &ProgressBar, line: &str) {
-    progress.suspend(|| {
-        if let Err(err) = writeln!(common::stdout(), "{line}") {
-            common::log_fatal!("write: {}", common::go_error(&err));
-        }
-    });
+    progress.suspend(|| common::must_write(writeln!(common::stdout(), "{line}")));
 }
 
 /// A bar of files done out of all when the number is known, else a
