@@ -6,10 +6,9 @@ mod fixtures;
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
-use std::path::Path;
 
 use common::testing::Program;
-use fixtures::{bad_inputs, jpeg, snapshot};
+use fixtures::{bad_inputs, photos, snapshot};
 
 /// Runs `thumbnail ARGS` with `input` on standard input; returns the exit
 /// code, standard output and the log lines without their timestamps.
@@ -37,18 +36,6 @@ fn without_timestamp(line: &str) -> &str {
     });
     assert!(shape, "not a Go log line: {line:?}");
     rest
-}
-
-/// `n` good JPEGs in `dir` and the names of their thumbnails.
-fn photos(dir: &Path, n: usize) -> (Vec<String>, Vec<String>) {
-    let files: Vec<String> = (0..n)
-        .map(|i| jpeg(dir, &format!("p{i}.jpg"), 256, 192))
-        .collect();
-    let thumbs = files
-        .iter()
-        .map(|f| f.replace(".jpg", ".thumb.jpg"))
-        .collect();
-    (files, thumbs)
 }
 
 fn lines(names: &[String]) -> String {

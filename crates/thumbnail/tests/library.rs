@@ -8,7 +8,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::bounded;
-use fixtures::{bad_inputs, dimensions, jpeg, names, picture, png, snapshot};
+use fixtures::{bad_inputs, dimensions, jpeg, names, photos, picture, png, snapshot};
 use image::{GenericImageView, ImageFormat};
 use thumbnail::{Options, thumbnail_size};
 
@@ -172,18 +172,6 @@ fn thumbnails_can_be_read_by_everyone_as_gos_are() {
     let thumb = thumbnail::image_file(&jpeg(dir.path(), "a.jpg", 64, 64)).unwrap();
     let mode = fs::metadata(thumb).unwrap().permissions().mode();
     assert_eq!(mode & 0o444, 0o444, "mode {mode:o}");
-}
-
-/// `n` good JPEGs in `dir`, and the names their thumbnails get.
-fn photos(dir: &std::path::Path, n: usize) -> (Vec<String>, Vec<String>) {
-    let files: Vec<String> = (0..n)
-        .map(|i| jpeg(dir, &format!("p{i}.jpg"), 256, 192))
-        .collect();
-    let thumbs = files
-        .iter()
-        .map(|f| f.replace(".jpg", ".thumb.jpg"))
-        .collect();
-    (files, thumbs)
 }
 
 fn all_exist(files: &[String]) -> bool {
