@@ -8,13 +8,28 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread;
+use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use crossbeam_channel::{SendTimeoutError, TrySendError, bounded};
+use crossbeam_channel::{SendTimeoutError, Sender, TrySendError, bounded};
 
 /// Time a sender gets to (wrongly) get past a send that should block.
 const GRACE: Duration = Duration::from_millis(300);
+
+/// Sends `value` on a thread of its own, which raises the flag once the
+/// send has returned; gives that thread [`GRACE`] to do so before returning.
+fn send_in_background(tx: Sender<i64>, value: i64) -> (Arc<AtomicBool>, JoinHandle<()>) {
+    let sent = Arc::new(AtomicBool::new(false));
+    let sender = {
+        let sent = Arc::clone(&sent);
+        thread::spawn(move || {
+            tx.send(value).expect("send");
+            sent.store(true, Ordering::SeqCst);
+        })
+    };
+    thread::sleep(GRACE);
+    (sent, sender)
+}
 
 #[test]
 fn unbuffered_send_blocks_until_a_receiver_takes_the_value() {
@@ -28,15 +43,7 @@ fn unbuffered_send_blocks_until_a_receiver_takes_the_value() {
     );
     assert_eq!(rx.len(), 0, "an unbuffered channel holds nothing");
 
-    let sent = Arc::new(AtomicBool::new(false));
-    let sender = {
-        let sent = Arc::clone(&sent);
-        thread::spawn(move || {
-            tx.send(3).expect("send");
-            sent.store(true, Ordering::SeqCst);
-        })
-    };
-    thread::sleep(GRACE);
+    let (sent, sender) = send_in_background(tx, 3);
     assert!(
         !sent.load(Ordering::SeqCst),
         "the send returned with no receiver"
@@ -57,15 +64,7 @@ fn buffered_send_blocks_only_when_the_buffer_is_full() {
     assert!(tx.is_full());
     assert_eq!(tx.try_send(3), Err(TrySendError::Full(3)));
 
-    let sent = Arc::new(AtomicBool::new(false));
-    let sender = {
-        let sent = Arc::clone(&sent);
-        thread::spawn(move || {
-            tx.send(3).expect("send");
-            sent.store(true, Ordering::SeqCst);
-        })
-    };
-    thread::sleep(GRACE);
+    let (sent, sender) = send_in_background(tx, 3);
     assert!(
         !sent.load(Ordering::SeqCst),
         "the send returned into a full buffer"
