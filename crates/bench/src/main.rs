@@ -352,18 +352,23 @@ fn spread(times: &[Duration]) -> String {
     }
 }
 
+/// Starts `command` with its stdout a pipe, no stdin, and stderr shared;
+/// the guard kills it when dropped.
+fn spawn_piped(command: &mut Command) -> Result<Guard, String> {
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|err| format!("start {command:?}: {err}"))?;
+    Ok(Guard(child))
+}
+
 /// Runs a program to its end, its stdout captured, within [`PATIENCE`];
 /// returns how long it ran and what it printed.
 fn run_timed(command: &mut Command) -> Result<(Duration, Vec<u8>), String> {
     let start = Instant::now();
-    let mut guard = Guard(
-        command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|err| format!("start {command:?}: {err}"))?,
-    );
+    let mut guard = spawn_piped(command)?;
     let mut stdout = guard.0.stdout.take().ok_or("no stdout")?;
     let reader = thread::spawn(move || {
         let mut out = Vec::new();
@@ -436,14 +441,7 @@ fn pipeline1(args: &Args, bins: &Bins, scratch: &Path) -> Vec<Row> {
 /// ends it.
 fn first_squares(command: &mut Command, lines: u64) -> Result<Duration, String> {
     let start = Instant::now();
-    let mut guard = Guard(
-        command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|err| format!("start {command:?}: {err}"))?,
-    );
+    let mut guard = spawn_piped(command)?;
     let stdout = guard.0.stdout.take().ok_or("no stdout")?;
     let (done_tx, done) = crossbeam_channel::bounded(1);
     thread::spawn(move || {
