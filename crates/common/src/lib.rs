@@ -11,6 +11,8 @@
 //! | `strings.ToUpper`, `strings.ToLower` | [`to_upper`], [`to_lower`]            |
 //! | `time.Now()` (in `time.Local`)      | [`now`]                               |
 //! | `os.Stdout`                          | [`stdout`], [`stdout_for_lines`]      |
+//! | `go f()`, within the thread budget   | [`go`], [`go_or_run`], [`try_go`] ([`threads`]) |
+//! | Go's start-up `RLIMIT_NOFILE` raise  | [`raise_open_file_limit`]             |
 
 mod log;
 mod net;
@@ -18,6 +20,7 @@ mod scan;
 mod strings;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod threads;
 mod time;
 
 use std::io::{self, BufWriter, IsTerminal, LineWriter, Read, Write};
@@ -26,6 +29,7 @@ pub use crate::log::go_error;
 pub use crate::net::{accept_failed, dial, listen, spawn_failed};
 pub use crate::scan::{MAX_SCAN_TOKEN_SIZE, Scanner};
 pub use crate::strings::{to_lower, to_upper};
+pub use crate::threads::{MaxThreads, go, go_or_run, raise_open_file_limit, try_go};
 pub use crate::time::now;
 
 #[doc(hidden)]
