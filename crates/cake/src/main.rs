@@ -122,6 +122,7 @@ fn step_time(arg: &str) -> Result<Duration, String> {
 }
 
 fn main() {
+    common::raise_open_file_limit();
     let args = Args::parse();
     let shop = Shop {
         verbose: args.verbose,

@@ -18,9 +18,14 @@
 //! | `net.Listen("tcp", "localhost:8000")`   | `common::listen` (in `main.rs`)        |
 //! | `for { conn, err := listener.Accept()`  | `for conn in listener.incoming()`      |
 //! | `log.Print(err)`                        | `common::accept_failed` (logs, backs off) |
-//! | `go handleConn(conn)`                   | `thread::Builder::new().stack_size(..).spawn(move \|\| handle_conn(conn))` |
+//! | `go handleConn(conn)`                   | `common::go(move \|\| handle_conn(conn))`, within the thread budget |
 //! | `defer c.Close()`                       | `c` is dropped when `handle_conn` ends |
 //! | `time.Now().Format("15:04:05\n")`       | `common::now().strftime("%H:%M:%S\n")` |
+
+//!
+//! Threads are not goroutines: a process gets about 16,000 of them, so
+//! `common::go` waits while the thread budget (`--max-threads`) is spent,
+//! and new clients wait in the listen backlog until a client leaves.
 
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
@@ -28,8 +33,8 @@ use std::thread;
 use std::time::Duration;
 
 /// The book's `main` after `net.Listen`: accept connections forever and
-/// handle each on a thread of its own, with a stack of `stack_size` bytes.
-pub fn serve(listener: TcpListener, stack_size: usize) {
+/// handle each on a thread of its own.
+pub fn serve(listener: TcpListener) {
     common::now(); // look up the time zone here, not on a handler's small stack
     for conn in listener.incoming() {
         let conn = match conn {
@@ -39,13 +44,7 @@ pub fn serve(listener: TcpListener, stack_size: usize) {
                 continue;
             }
         };
-        // handle connections concurrently
-        // (thread::spawn would panic if the OS refused a thread; Builder says
-        // so. A small stack keeps 10,000 idle threads' page tables small.)
-        let handler = thread::Builder::new().stack_size(stack_size);
-        if let Err(err) = handler.spawn(move || handle_conn(conn)) {
-            common::spawn_failed(&err);
-        }
+        common::go(move || handle_conn(conn)); // handle connections concurrently
     }
 }
 

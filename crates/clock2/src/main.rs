@@ -28,10 +28,20 @@ struct Args {
     /// of them for 10,000 clients where Rust's default 2MiB takes 41 MB.
     #[arg(long, default_value = "64KiB", value_parser = common::parse_stack_size)]
     stack_size: usize,
+
+    #[command(flatten)]
+    threads: common::MaxThreads,
 }
 
 fn main() {
+    common::raise_open_file_limit();
     let args = Args::parse();
+    // A small stack keeps 10,000 idle threads' page tables small.
+    let budget = args
+        .threads
+        .server_budget()
+        .with_stack_size(args.stack_size);
+    common::threads::set_budget(budget);
     let listener = common::listen(&args.addr).unwrap_or_else(|err| common::log_fatal!("{err}"));
-    clock2::serve(listener, args.stack_size);
+    clock2::serve(listener);
 }

@@ -29,7 +29,7 @@ pub use crate::log::go_error;
 pub use crate::net::{accept_failed, dial, listen, spawn_failed};
 pub use crate::scan::{MAX_SCAN_TOKEN_SIZE, Scanner};
 pub use crate::strings::{to_lower, to_upper};
-pub use crate::threads::{MaxThreads, go, go_or_run, raise_open_file_limit, try_go};
+pub use crate::threads::{MaxThreads, Token, Tokens, go, go_or_run, raise_open_file_limit, try_go};
 pub use crate::time::now;
 
 #[doc(hidden)]

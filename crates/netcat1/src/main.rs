@@ -21,6 +21,7 @@ struct Args {
 }
 
 fn main() {
+    common::raise_open_file_limit();
     let args = Args::parse();
     let conn = common::dial(&args.addr).unwrap_or_else(|err| common::log_fatal!("{err}"));
     netcat1::run(conn, common::stdout());

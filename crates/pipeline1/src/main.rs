@@ -35,6 +35,7 @@ use crossbeam_channel::bounded;
 struct Args {}
 
 fn main() {
+    common::raise_open_file_limit();
     Args::parse();
     let (naturals_tx, naturals) = bounded::<i64>(0);
     let (squares_tx, squares) = bounded::<i64>(0);

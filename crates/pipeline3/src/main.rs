@@ -65,6 +65,7 @@ fn printer(input: Receiver<i64>) {
 }
 
 fn main() {
+    common::raise_open_file_limit();
     Args::parse();
     let (naturals_tx, naturals) = bounded::<i64>(0);
     let (squares_tx, squares) = bounded::<i64>(0);

@@ -16,7 +16,7 @@
 //!
 //! | Go                                   | Rust                                     |
 //! |--------------------------------------|------------------------------------------|
-//! | `go handleConn(conn)`                | `thread::Builder::new().spawn(...)`      |
+//! | `go handleConn(conn)`                | `common::go(...)`, within the thread budget |
 //! | `input := bufio.NewScanner(c)`       | `common::Scanner::new(&c)`               |
 //! | `for input.Scan() { input.Text() }`  | `for shout in input`                     |
 //! | `fmt.Fprintln(c, "\t", x)`           | one `write_all` of `"\t " + x + "\n"`    |
@@ -44,9 +44,7 @@ pub fn serve(listener: TcpListener, delay: Duration) {
                 continue;
             }
         };
-        if let Err(err) = thread::Builder::new().spawn(move || handle_conn(conn, delay)) {
-            common::spawn_failed(&err);
-        }
+        common::go(move || handle_conn(conn, delay)); // waits while the thread budget is spent
     }
 }
 

@@ -20,8 +20,8 @@
 //!
 //! | Go                                   | Rust                                     |
 //! |--------------------------------------|------------------------------------------|
-//! | `go handleConn(conn)`                | `thread::Builder::new().spawn(...)`      |
-//! | `go echo(c, input.Text(), delay)`    | `thread::spawn(move \|\| echo(&c, &shout, delay))` |
+//! | `go handleConn(conn)`                | `common::go(...)`, within the thread budget |
+//! | `go echo(c, input.Text(), delay)`    | `common::go_or_run(move \|\| echo(&c, &shout, delay))` |
 //! | `net.Conn`, shared by goroutines     | `Arc<Mutex<TcpStream>>`, shared by threads |
 //! | `input := bufio.NewScanner(c)`       | `common::Scanner::new(&input)`           |
 //! | `fmt.Fprintln(c, "\t", x)`           | one `write_all` of `"\t " + x + "\n"`    |
@@ -51,9 +51,7 @@ pub fn serve(listener: TcpListener, delay: Duration) {
                 continue;
             }
         };
-        if let Err(err) = thread::Builder::new().spawn(move || handle_conn(conn, delay)) {
-            common::spawn_failed(&err);
-        }
+        common::go(move || handle_conn(conn, delay)); // waits while the thread budget is spent
     }
 }
 
@@ -74,8 +72,9 @@ pub fn handle_conn(input: TcpStream, delay: Duration) {
     let c = Arc::new(Mutex::new(c));
     for shout in Scanner::new(&input) {
         let c = Arc::clone(&c);
-        // If no thread can be had, that shout goes unechoed.
-        let _ = thread::Builder::new().spawn(move || echo(&c, &shout, delay));
+        // Within the thread budget; at the budget the echo runs right here,
+        // and the next shout waits in the socket until it has faded.
+        common::go_or_run(move || echo(&c, &shout, delay));
     }
     // NOTE: ignoring potential errors from input.Err()
 

@@ -28,10 +28,15 @@ struct Args {
     /// How long each echo waits before the next, quieter one (e.g. 250ms, 2s)
     #[arg(long, default_value = "1s", value_parser = humantime::parse_duration)]
     delay: Duration,
+
+    #[command(flatten)]
+    threads: common::MaxThreads,
 }
 
 fn main() {
+    common::raise_open_file_limit();
     let args = Args::parse();
+    common::threads::set_budget(args.threads.server_budget());
     let listener = common::listen(&args.addr).unwrap_or_else(|err| common::log_fatal!("{err}"));
     reverb2::serve(listener, args.delay);
 }

@@ -40,6 +40,7 @@ struct Args {
 }
 
 fn main() {
+    common::raise_open_file_limit();
     let args = Args::parse();
     let delay = args.delay;
     thread::spawn(move || spinner(delay));

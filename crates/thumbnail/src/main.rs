@@ -55,10 +55,15 @@ struct Args {
     /// Variants 3 to 6: at most this many files at once [default: twice the number of CPUs]
     #[arg(long)]
     jobs: Option<NonZeroUsize>,
+
+    #[command(flatten)]
+    threads: common::MaxThreads,
 }
 
 fn main() {
+    common::raise_open_file_limit();
     let args = Args::parse();
+    common::threads::set_budget(args.threads.budget());
     let jobs = args
         .jobs
         .map_or_else(thumbnail::default_jobs, NonZeroUsize::get);

@@ -3,13 +3,13 @@
 //!
 //! | Go                                    | here                                          |
 //! |---------------------------------------|-----------------------------------------------|
-//! | `go func(f string) { ... }(f)`        | [`go`]`(move \|\| { ... })`, `f` moved in     |
+//! | `go func(f string) { ... }(f)`        | `go(move \|\| { ... })`, `f` moved in         |
 //! | `make(chan struct{})`                 | `bounded::<()>(0)`                            |
 //! | `make(chan item, len(filenames))`     | `bounded::<Result<String, Error>>(len)`       |
 //! | `var wg sync.WaitGroup`, `wg.Add(1)`  | `WaitGroup::new()`, `wg.clone()`              |
 //! | `defer wg.Done()`, `wg.Wait()`        | the clone dropped as the thread ends, `wait()` |
 //! | `close(sizes)`                        | dropping the last `Sender`                    |
-//! | `make(chan struct{}, 20)` (crawl2)    | [`Tokens`]: at most `jobs` files in flight     |
+//! | `make(chan struct{}, 20)` (crawl2)    | `common::Tokens`: at most `jobs` files in flight |
 //!
 //! Go's loop-variable trap (all goroutines seeing the last `f`) cannot
 //! happen here: each `move` closure owns its own `f`.
@@ -23,14 +23,19 @@
 //! own, so collecting goes on while threads are started; otherwise the loop
 //! would wait for a token that only a collected thread gives back. (That
 //! one thread is started with `thread::spawn`, which panics if the system
-//! cannot give a process even one more thread; the workers go through
-//! [`go`], which copes.)
+//! cannot give a process even one more thread.)
+//!
+//! Every worker starts through `go`, `common::go_or_run`: within the
+//! program's thread budget (`--max-threads`), and in place when no thread
+//! can be had, so even variant 2 cannot start more threads than the system
+//! gives: no file is lost and no count comes out wrong.
 
 use std::fs;
 use std::thread;
 
-use common::log_print;
-use crossbeam_channel::{Receiver, Sender, bounded};
+use common::go_or_run as go;
+use common::{Tokens, log_print};
+use crossbeam_channel::{Receiver, bounded};
 use crossbeam_utils::sync::WaitGroup;
 use indicatif::ProgressBar;
 
@@ -68,63 +73,6 @@ impl Options {
     /// Go's `log.Println(err)`, with the progress bar out of the way.
     fn log_println(&self, err: &Error) {
         self.progress.suspend(|| log_print!("{err}"));
-    }
-}
-
-/// A counting semaphore, made as the book makes one a few pages on
-/// (`gopl.io/ch8/crawl2`: `var tokens = make(chan struct{}, 20)`): a channel
-/// buffered to `n`. Sending a token acquires (`tokens <- struct{}{}`), and
-/// blocks while all `n` are out; receiving one releases (`<-tokens`).
-///
-/// We acquire before starting a thread, and the thread releases as it ends,
-/// so at most `n` threads are at work.
-struct Tokens {
-    acquire: Sender<()>,
-    release: Receiver<()>,
-}
-
-impl Tokens {
-    fn new(n: usize) -> Self {
-        let (acquire, release) = bounded(n.max(1));
-        Tokens { acquire, release }
-    }
-
-    /// `tokens <- struct{}{}`: waits until fewer than `n` tokens are out.
-    fn acquire(&self) -> Token {
-        // Cannot fail: we hold a receiver.
-        let _ = self.acquire.send(());
-        Token(self.release.clone())
-    }
-}
-
-/// A token taken from [`Tokens`]; dropping it gives it back (`<-tokens`).
-struct Token(Receiver<()>);
-
-impl Drop for Token {
-    fn drop(&mut self) {
-        let _ = self.0.recv();
-    }
-}
-
-/// Go's `go` statement: runs `f` in a new thread.
-///
-/// Go always finds room for one more goroutine, but the operating system may
-/// refuse a thread (a limit on threads or memory), and `thread::spawn` would
-/// then panic. We run `f` right here instead: slower, but no file is lost
-/// and no count comes out wrong. (The new thread gets `f` through a channel,
-/// so that we still hold it if the thread cannot start.)
-fn go<F: FnOnce() + Send + 'static>(f: F) {
-    let (give, take) = bounded::<F>(1);
-    let started = thread::Builder::new().spawn(move || {
-        if let Ok(f) = take.recv() {
-            f();
-        }
-    });
-    match started {
-        Ok(_) => {
-            let _ = give.send(f);
-        }
-        Err(_) => f(),
     }
 }
 
