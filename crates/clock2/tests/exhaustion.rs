@@ -6,6 +6,10 @@
 //! a dozen connections. The kernel still completes every connection a
 //! client asks for (the listen backlog), so extra clients wait there while
 //! `accept` fails with EMFILE.
+//!
+//! By default clock2's thread budget stays below the open-file limit, so it
+//! never reaches EMFILE at all: the second test. The first sets a budget
+//! above the limit with `--max-threads` to reach the accept failure.
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
@@ -23,7 +27,7 @@ const FILES: usize = 16;
 #[test]
 fn out_of_descriptors_it_logs_backs_off_and_recovers() {
     let addr = free_addr();
-    let script = format!("ulimit -n {FILES} && exec \"$0\" --addr {addr}");
+    let script = format!("ulimit -n {FILES} && exec \"$0\" --addr {addr} --max-threads 1000");
     let mut server = Program::start("sh", &["-c", &script, CLOCK2]);
     // `exec` keeps the process id: this is clock2's.
     let pid = server.child.id();
@@ -66,6 +70,41 @@ fn out_of_descriptors_it_logs_backs_off_and_recovers() {
     for line in log.iter() {
         assert_eq!(go_log_message(&line), wanted);
     }
+}
+
+#[test]
+fn by_default_the_budget_keeps_it_within_its_descriptors() {
+    const FILES: usize = 40; // a budget of 40 - 32 = 8 clients at once
+    const BUDGET: usize = 8;
+    let addr = free_addr();
+    let script = format!("ulimit -n {FILES} && exec \"$0\" --addr {addr}");
+    let mut server = Program::start("sh", &["-c", &script, CLOCK2]);
+    let log = log_lines(&mut server);
+    wait_until_listening(&addr, &mut server);
+
+    // Twice as many clients as the budget: the first ones get the time,
+    // the others wait in the listen backlog, and one line says why.
+    let mut clients: Vec<Client> = (0..2 * BUDGET).map(|_| Client::connect(&addr)).collect();
+    let first = log.recv_timeout(PATIENCE).expect("no budget line");
+    assert_eq!(
+        go_log_message(&first),
+        format!(
+            "thread budget of {BUDGET} reached: new work waits for a thread to finish \
+             (--max-threads sets the budget)"
+        )
+    );
+    let mut waiting = clients.split_off(BUDGET - 1);
+    for client in &mut clients {
+        assert_clock_line(&client.read_line());
+    }
+    // As the served clients leave, the waiting ones are served in turn.
+    clients.clear();
+    for mut client in waiting.drain(..) {
+        assert_clock_line(&client.read_line());
+    }
+    // Nothing else was logged: no accept error, no failed thread.
+    server.child.kill().unwrap();
+    assert_eq!(log.iter().count(), 0);
 }
 
 /// clock2's stderr, a line at a time (newline included), read on a thread
@@ -120,4 +159,20 @@ fn cpu_time(pid: u32) -> Duration {
         .collect();
     let ticks = fields[11] + fields[12];
     Duration::from_millis(ticks * 1000 / TICKS_PER_SECOND)
+}
+
+#[test]
+fn it_raises_its_soft_open_file_limit_to_the_hard_limit_as_go_does() {
+    let addr = free_addr();
+    // A desktop's default: a soft limit of 1024 under a higher hard limit.
+    let script = format!("ulimit -Sn 1024 && ulimit -Hn 4096 && exec \"$0\" --addr {addr}");
+    let mut server = Program::start("sh", &["-c", &script, CLOCK2]);
+    wait_until_listening(&addr, &mut server);
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", server.child.id())).unwrap();
+    let open_files = limits
+        .lines()
+        .find(|line| line.starts_with("Max open files"))
+        .expect("Max open files in /proc/PID/limits");
+    let fields: Vec<&str> = open_files.split_whitespace().collect();
+    assert_eq!(fields[3..5], ["4096", "4096"], "{open_files}");
 }

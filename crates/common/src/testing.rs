@@ -146,10 +146,11 @@ impl Server {
     /// listens.
     ///
     /// It watches the kernel's socket table rather than connecting, so a
-    /// sequential server (clock1) is not kept busy by a probe.
+    /// sequential server (clock1) is not kept busy by a probe, and it checks
+    /// that the listening socket is the child's own: another test's server
+    /// may take the port between our look and the child's bind.
     pub fn start(exe: &str, args: &[&str]) -> Server {
-        // Another test may take the port between our look and the server's
-        // bind; then the server exits, and we try another port.
+        // If another test took the port, the child exits; try another port.
         for _ in 0..5 {
             let addr = free_addr();
             let mut all_args = vec!["--addr", &addr];
@@ -157,7 +158,7 @@ impl Server {
             let mut program = Program::start(exe, &all_args);
             let deadline = Instant::now() + PATIENCE;
             while Instant::now() < deadline {
-                if is_listening(&addr) {
+                if listens_on(program.child.id(), &addr) {
                     return Server { program, addr };
                 }
                 if program.child.try_wait().expect("try_wait").is_some() {
@@ -173,19 +174,46 @@ impl Server {
     pub fn connect(&self) -> Client {
         Client::connect(&self.addr)
     }
+
+    /// How many threads the server runs now (`Threads:` of
+    /// `/proc/PID/status`).
+    pub fn threads(&self) -> usize {
+        threads_of(self.program.child.id())
+    }
 }
 
-/// Whether some socket listens on `addr` (`127.0.0.1:PORT`), as Linux's
-/// `/proc/net/tcp` tells.
-fn is_listening(addr: &str) -> bool {
+/// How many threads process `pid` runs now, as `/proc/PID/status` tells; 0
+/// once it is gone.
+pub fn threads_of(pid: u32) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Whether process `pid` itself listens on `addr` (`127.0.0.1:PORT`): a
+/// listening socket on that port in Linux's `/proc/net/tcp` whose inode is
+/// one of the process's open files.
+fn listens_on(pid: u32, addr: &str) -> bool {
     const LISTEN: &str = "0A";
     let port = addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
     let Some(port) = port else { return false };
     let wanted = format!("0100007F:{port:04X}");
     let table = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
-    table.lines().any(|line| {
+    let inode = table.lines().find_map(|line| {
         let fields: Vec<&str> = line.split_whitespace().collect();
-        fields.get(1) == Some(&wanted.as_str()) && fields.get(3) == Some(&LISTEN)
+        let listening = fields.get(1) == Some(&wanted.as_str()) && fields.get(3) == Some(&LISTEN);
+        listening.then(|| fields.get(9).map(|inode| inode.to_string()))?
+    });
+    let Some(inode) = inode else { return false };
+    let socket = format!("socket:[{inode}]");
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return false;
+    };
+    fds.flatten().any(|fd| {
+        std::fs::read_link(fd.path()).is_ok_and(|target| target.as_os_str() == socket.as_str())
     })
 }
 
