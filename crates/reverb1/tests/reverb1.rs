@@ -85,3 +85,23 @@ fn a_listen_failure_is_one_log_line_and_exit_status_1() {
 fn help_and_version() {
     common::testing::assert_help_and_version(REVERB1, "reverb1");
 }
+
+#[test]
+fn more_clients_than_the_thread_budget_are_all_served_in_turn() {
+    let server = Server::start(REVERB1, &["--delay", "10ms", "--max-threads", "2"]);
+    // Six clients shout at once; two are served at a time, the others wait
+    // in the listen backlog, and every one gets its echoes.
+    let mut clients: Vec<_> = (0..6).map(|_| server.connect()).collect();
+    for (i, client) in clients.iter_mut().enumerate() {
+        client
+            .stream
+            .write_all(format!("Hi{i}\n").as_bytes())
+            .unwrap();
+        client.stream.shutdown(Shutdown::Write).unwrap();
+    }
+    for (i, client) in clients.iter_mut().enumerate() {
+        let want = format!("\t HI{i}\n\t Hi{i}\n\t hi{i}\n");
+        assert_eq!(String::from_utf8_lossy(&client.read_to_end()), want);
+    }
+    assert!(server.threads() <= 2 + 1, "threads: {}", server.threads());
+}
