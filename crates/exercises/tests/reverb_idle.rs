@@ -1,0 +1,146 @@
+//! Exercise 8.8, reverb_idle: a client that shouts nothing for the timeout
+//! is disconnected; one that keeps shouting is not.
+
+use std::io::Write;
+use std::net::Shutdown;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::testing::{PATIENCE, Program, Server, assert_listen_failures};
+
+const REVERB_IDLE: &str = env!("CARGO_BIN_EXE_reverb_idle");
+
+/// The echoes of `shout`, loud, as it came, quiet.
+fn echoes_of(shout: &str) -> Vec<Vec<u8>> {
+    [
+        shout.to_uppercase(),
+        shout.to_string(),
+        shout.to_lowercase(),
+    ]
+    .map(|e| format!("\t {e}\n").into_bytes())
+    .to_vec()
+}
+
+/// Connects to `server`, says nothing, and returns how long it took the
+/// server to hang up.
+fn silence_until_hung_up(server: &Server) -> Duration {
+    let mut client = server.connect();
+    let start = Instant::now();
+    assert_eq!(client.read_to_end(), b"", "nothing to echo");
+    start.elapsed()
+}
+
+#[test]
+fn a_silent_client_is_disconnected_after_the_timeout() {
+    let server = Server::start(REVERB_IDLE, &["--timeout", "1s"]);
+    let waited = silence_until_hung_up(&server);
+    assert!(waited >= Duration::from_secs(1), "hung up after {waited:?}");
+}
+
+#[test]
+fn each_shout_starts_the_timeout_afresh() {
+    let server = Server::start(REVERB_IDLE, &["--timeout", "2s", "--delay", "10ms"]);
+    let mut client = server.connect();
+    // Eight shouts half a second apart: four seconds in all, twice the
+    // timeout, but never two seconds of silence.
+    let mut last_shout = Instant::now();
+    for i in 0..8 {
+        thread::sleep(Duration::from_millis(500));
+        let shout = format!("Shout{i}");
+        let line = format!("{shout}\n");
+        last_shout = Instant::now();
+        client.stream.write_all(line.as_bytes()).unwrap();
+        for echo in echoes_of(&shout) {
+            assert_eq!(client.read_line(), echo, "still connected at {i}");
+        }
+    }
+    // Then silence, and the server hangs up, the timeout after the last
+    // shout.
+    assert_eq!(client.read_to_end(), b"");
+    let silence = last_shout.elapsed();
+    assert!(
+        silence >= Duration::from_secs(2),
+        "hung up after {silence:?}"
+    );
+}
+
+#[test]
+fn the_end_of_input_still_closes_the_connection_at_once() {
+    // As in reverb2: the timeout is long, the end of input ends it now.
+    let server = Server::start(REVERB_IDLE, &["--timeout", "1h"]);
+    let mut client = server.connect();
+    client.stream.shutdown(Shutdown::Write).unwrap();
+    assert_eq!(client.read_to_end(), b"");
+}
+
+#[test]
+fn at_a_budget_of_one_or_two_threads_every_client_is_served() {
+    // With one thread, each handler has no thread for its reader: it reads
+    // the shouts itself, and the socket's timeout stands in for the select.
+    for budget in ["1", "2"] {
+        let server = Server::start(
+            REVERB_IDLE,
+            &[
+                "--max-threads",
+                budget,
+                "--delay",
+                "20ms",
+                "--timeout",
+                "5s",
+            ],
+        );
+        let clients: Vec<_> = (0..5)
+            .map(|i| {
+                let mut client = server.connect();
+                thread::spawn(move || {
+                    for j in 0..2 {
+                        let shout = format!("Client{i}Shout{j}");
+                        let line = format!("{shout}\n");
+                        client.stream.write_all(line.as_bytes()).unwrap();
+                        for echo in echoes_of(&shout) {
+                            assert_eq!(client.read_line(), echo, "client {i}");
+                        }
+                    }
+                    client.stream.shutdown(Shutdown::Write).unwrap();
+                    assert_eq!(client.read_to_end(), b"");
+                })
+            })
+            .collect();
+        for client in clients {
+            client.join().expect("a client was not served in full");
+        }
+    }
+}
+
+#[test]
+fn at_a_budget_of_one_thread_a_silent_client_is_still_disconnected() {
+    let server = Server::start(REVERB_IDLE, &["--max-threads", "1", "--timeout", "1s"]);
+    let waited = silence_until_hung_up(&server);
+    assert!(
+        waited >= Duration::from_millis(900),
+        "hung up after {waited:?}"
+    );
+    assert!(waited < PATIENCE);
+}
+
+#[test]
+fn a_listen_failure_is_one_log_line_and_exit_status_1() {
+    assert_listen_failures(REVERB_IDLE);
+}
+
+#[test]
+fn help_names_the_exercise_and_the_listing() {
+    let (status, out, _) = Program::start(REVERB_IDLE, &["--help"]).finish();
+    let help = String::from_utf8(out).unwrap();
+    assert!(status.success());
+    assert!(
+        help.contains("exercise 8.8") && help.contains("gopl.io/ch8/reverb2"),
+        "{help}"
+    );
+    assert!(
+        help.contains("--timeout") && help.contains("[default: 10s]"),
+        "{help}"
+    );
+    let (_, out, _) = Program::start(REVERB_IDLE, &["--version"]).finish();
+    assert!(out.starts_with(b"reverb_idle "));
+}
