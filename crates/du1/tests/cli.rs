@@ -1,0 +1,27 @@
+//! du1 as the book's text and the Go transcripts describe it.
+
+mod support;
+
+use support::*;
+
+const DU1: &str = env!("CARGO_BIN_EXE_du1");
+
+#[test]
+fn totals_equal_the_trees_own_count_and_links_are_not_followed() {
+    assert_counts_trees(DU1);
+}
+
+#[test]
+fn unreadable_directories_are_reported_and_skipped() {
+    assert_skips_unreadable(DU1, "du1");
+}
+
+#[test]
+fn a_missing_root_is_reported_in_gos_words() {
+    assert_missing_root(DU1, "du1");
+}
+
+#[test]
+fn help_version_and_bad_flags() {
+    common::testing::assert_help_and_version(DU1, "du1");
+}
