@@ -69,7 +69,7 @@ struct Args {
     #[command(flatten)]
     threads: common::MaxThreads,
 
-    /// For the tests: make each directory read last 1 ms longer, as on a
+    /// For the tests: make each directory read last 5 ms longer, as on a
     /// slow disk, and print on standard error the most that ran at once
     #[arg(long, hide = true)]
     debug_reads: bool,
@@ -163,7 +163,7 @@ fn dirents(dir: &Path) -> Vec<FileInfo> {
 }
 
 /// Not in the book: `--debug-reads`, for the tests. Directory reads here
-/// are too quick to overlap much; made 1 ms slower, as on a slow disk, they
+/// are too quick to overlap much; made 5 ms slower, as on a slow disk, they
 /// would pile up by the hundred without the semaphore. A count kept apart
 /// from the semaphore tells how many ran at once.
 mod debug {
@@ -191,7 +191,7 @@ mod debug {
             }
             let now = READING.fetch_add(1, Ordering::SeqCst) + 1;
             MOST.fetch_max(now, Ordering::SeqCst);
-            thread::sleep(Duration::from_millis(1));
+            thread::sleep(Duration::from_millis(5));
             Reading(true)
         }
     }

@@ -36,8 +36,8 @@ fn help_version_and_bad_flags() {
 }
 
 /// At most 20 directory reads at once. Counted inside the program by the
-/// hidden `--debug-reads`, which also makes every read last 1 ms longer, as
-/// on a slow disk: without the semaphore, 30 to 50 of them overlap on this
+/// hidden `--debug-reads`, which also makes every read last 5 ms longer, as
+/// on a slow disk: without the semaphore, over 100 of them overlap on this
 /// tree (seen when the semaphore was made 2,000 tokens).
 #[test]
 fn never_more_than_20_directory_reads_at_once() {
