@@ -1,2 +1,0 @@
-//! Work in progress.
-fn main() {}
