@@ -86,7 +86,10 @@ pub fn extract_with(agent: &Agent, url: &str) -> Result<Vec<String>, Error> {
     // Links are resolved against the URL of the final response, after
     // redirects, as Go's resp.Request.URL is.
     let Ok(base) = Url::parse(&resp.get_uri().to_string()) else {
-        return Err(Error(format!("parsing {url}: bad final URL {}", resp.get_uri())));
+        return Err(Error(format!(
+            "parsing {url}: bad final URL {}",
+            resp.get_uri()
+        )));
     };
     let mut links = Vec::new();
     for a in doc.select(anchors()) {

@@ -9,8 +9,15 @@
 //! HTML parser or crawler is involved. The server counts the requests it
 //! is answering at once, so a test sees a crawler's concurrency from the
 //! outside.
+//!
+//! The server is a few lines of std, not tiny_http: tiny_http's thread pool
+//! can leave a new connection unserved for as long as its threads wait on
+//! idle keep-alive connections, which made the crawlers' tests hang now
+//! and then.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
@@ -59,6 +66,7 @@ struct Stats {
 /// A site served on a free loopback port until dropped.
 #[derive(Debug)]
 pub struct Site {
+    addr: SocketAddr,
     base: String,
     pages: Arc<HashMap<String, Page>>,
     stats: Arc<Stats>,
@@ -68,27 +76,33 @@ pub struct Site {
 impl Site {
     /// Serves `pages` (path → page), each answer after `delay`.
     pub fn serve(pages: Vec<(String, Page)>, delay: Duration) -> Site {
-        let server = tiny_http::Server::http("127.0.0.1:0").expect("listen on a free port");
-        let base = format!("http://{}", server.server_addr());
-        let pages: Arc<HashMap<String, Page>> = Arc::new(pages.into_iter().collect());
-        let stats = Arc::new(Stats::default());
-        let stopped = Arc::new(AtomicBool::new(false));
+        let listener = TcpListener::bind("127.0.0.1:0").expect("listen on a free port");
+        let addr = listener.local_addr().expect("local_addr");
         let site = Site {
-            base: base.clone(),
-            pages: pages.clone(),
-            stats: stats.clone(),
-            stopped: stopped.clone(),
+            base: format!("http://{addr}"),
+            addr,
+            pages: Arc::new(pages.into_iter().collect()),
+            stats: Arc::default(),
+            stopped: Arc::default(),
         };
+        let server = Server {
+            base: site.base.clone(),
+            pages: site.pages.clone(),
+            stats: site.stats.clone(),
+            stopped: site.stopped.clone(),
+            delay,
+        };
+        let server = Arc::new(server);
         thread::spawn(move || {
-            while !stopped.load(Ordering::SeqCst) {
-                let Ok(Some(request)) = server.recv_timeout(Duration::from_millis(50)) else {
-                    continue;
-                };
-                let (pages, stats, stopped) = (pages.clone(), stats.clone(), stopped.clone());
-                let base = base.clone();
-                // One thread per request: a test site, bounded by the
+            for conn in listener.incoming() {
+                if server.stopped.load(Ordering::SeqCst) {
+                    return;
+                }
+                let Ok(conn) = conn else { continue };
+                let server = server.clone();
+                // A thread per connection: a test site, bounded by the
                 // crawler under test.
-                thread::spawn(move || answer(request, &base, &pages, &stats, &stopped, delay));
+                thread::spawn(move || server.handle_conn(conn));
             }
         });
         site
@@ -120,16 +134,16 @@ impl Site {
         }
         let mut pages = vec![
             ("/".to_string(), Page::Html(index)),
-            ("/redirect.html".into(), Page::Redirect("/deep/landing.html".into())),
+            (
+                "/redirect.html".into(),
+                Page::Redirect("/deep/landing.html".into()),
+            ),
             // Relative to the final URL after the redirect: /deep/next.html.
             (
                 "/deep/landing.html".into(),
                 Page::Html(vec![link("next.html", "/deep/next.html")]),
             ),
-            (
-                "/deep/next.html".into(),
-                Page::Html(vec![link("../", "/")]),
-            ),
+            ("/deep/next.html".into(), Page::Html(vec![link("../", "/")])),
             (
                 "/notes.txt".into(),
                 Page::Text("Plain text: nothing to follow here.\n".into()),
@@ -214,52 +228,107 @@ impl Site {
 impl Drop for Site {
     fn drop(&mut self) {
         self.stopped.store(true, Ordering::SeqCst);
+        // Wake the accept loop, so that it sees `stopped`.
+        let _ = TcpStream::connect(self.addr);
     }
 }
 
-/// Answers one request after `delay`.
-fn answer(
-    request: tiny_http::Request,
-    base: &str,
-    pages: &HashMap<String, Page>,
-    stats: &Stats,
-    stopped: &AtomicBool,
+/// What the threads of the server share.
+struct Server {
+    base: String,
+    pages: Arc<HashMap<String, Page>>,
+    stats: Arc<Stats>,
+    stopped: Arc<AtomicBool>,
     delay: Duration,
-) {
-    stats.requests.fetch_add(1, Ordering::SeqCst);
-    let now = stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-    stats.max_in_flight.fetch_max(now, Ordering::SeqCst);
-    thread::sleep(delay);
-    let path = request.url().split('?').next().unwrap_or("/").to_string();
-    let header = |name: &str, value: &str| {
-        tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid header")
-    };
-    let response = match pages.get(&path) {
-        Some(Page::Html(links)) => {
-            let mut html = String::from("<!DOCTYPE html>\n<html><body id=\"top\">\n");
-            for link in links {
-                let href = link.href.replace("{base}", base).replace('"', "&quot;");
-                html.push_str(&format!("<p><a href=\"{href}\">a link</a></p>\n"));
-            }
-            html.push_str("<p id=\"end\">The end.</p></body></html>\n");
-            tiny_http::Response::from_string(html)
-                .with_header(header("Content-Type", "text/html; charset=utf-8"))
-        }
-        Some(Page::Text(text)) => tiny_http::Response::from_string(text.clone())
-            .with_header(header("Content-Type", "text/plain; charset=utf-8")),
-        Some(Page::Redirect(to)) => tiny_http::Response::from_string("")
-            .with_status_code(302)
-            .with_header(header("Location", to)),
-        Some(Page::Hang) => {
-            // Not counted: the client may give up on it at any time.
-            stats.in_flight.fetch_sub(1, Ordering::SeqCst);
-            while !stopped.load(Ordering::SeqCst) {
-                thread::sleep(Duration::from_millis(20));
-            }
-            return; // dropping the request closes the connection
-        }
-        None => tiny_http::Response::from_string("404 page not found\n").with_status_code(404),
-    };
-    stats.in_flight.fetch_sub(1, Ordering::SeqCst);
-    let _ = request.respond(response);
 }
+
+impl Server {
+    /// Answers the requests of one connection, kept alive as HTTP/1.1
+    /// allows, until the client closes it.
+    fn handle_conn(&self, conn: TcpStream) {
+        let _ = conn.set_read_timeout(Some(IDLE));
+        let Ok(mut out) = conn.try_clone() else {
+            return;
+        };
+        let mut input = BufReader::new(conn);
+        loop {
+            // The request line, then headers up to an empty line (a GET
+            // has no body).
+            let mut request = String::new();
+            let mut close = false;
+            loop {
+                let mut line = String::new();
+                match input.read_line(&mut line) {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) if line.trim_end().is_empty() => break,
+                    Ok(_) if request.is_empty() => request = line,
+                    Ok(_) => close |= line.to_ascii_lowercase().starts_with("connection: close"),
+                }
+            }
+            let target = request.split(' ').nth(1).unwrap_or("/");
+            let path = target.split('?').next().unwrap_or("/");
+            let Some(response) = self.answer(path) else {
+                return;
+            };
+            if out.write_all(&response).is_err() || close {
+                return;
+            }
+        }
+    }
+
+    /// The whole response to a GET of `path`, after the delay; `None` for
+    /// a page that never answers, once the site is dropped.
+    fn answer(&self, path: &str) -> Option<Vec<u8>> {
+        let stats = &self.stats;
+        stats.requests.fetch_add(1, Ordering::SeqCst);
+        let now = stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        stats.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        thread::sleep(self.delay);
+        let (status, headers, body) = match self.pages.get(path) {
+            Some(Page::Html(links)) => {
+                let mut html = String::from("<!DOCTYPE html>\n<html><body id=\"top\">\n");
+                for link in links {
+                    let href = link
+                        .href
+                        .replace("{base}", &self.base)
+                        .replace('"', "&quot;");
+                    html.push_str(&format!("<p><a href=\"{href}\">a link</a></p>\n"));
+                }
+                html.push_str("<p id=\"end\">The end.</p></body></html>\n");
+                (
+                    "200 OK",
+                    "Content-Type: text/html; charset=utf-8\r\n".to_string(),
+                    html,
+                )
+            }
+            Some(Page::Text(text)) => (
+                "200 OK",
+                "Content-Type: text/plain; charset=utf-8\r\n".to_string(),
+                text.clone(),
+            ),
+            Some(Page::Redirect(to)) => ("302 Found", format!("Location: {to}\r\n"), String::new()),
+            Some(Page::Hang) => {
+                // Not counted: the client may give up on it at any time.
+                stats.in_flight.fetch_sub(1, Ordering::SeqCst);
+                while !self.stopped.load(Ordering::SeqCst) {
+                    thread::sleep(Duration::from_millis(20));
+                }
+                return None;
+            }
+            None => (
+                "404 Not Found",
+                String::new(),
+                "404 page not found\n".to_string(),
+            ),
+        };
+        stats.in_flight.fetch_sub(1, Ordering::SeqCst);
+        let head = format!(
+            "HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\n\r\n",
+            body.len()
+        );
+        Some([head.into_bytes(), body.into_bytes()].concat())
+    }
+}
+
+/// How long the server keeps an idle connection open.
+const IDLE: Duration = Duration::from_secs(60);

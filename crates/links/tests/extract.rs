@@ -65,7 +65,10 @@ fn a_status_other_than_200_is_an_error_in_gos_words() {
 #[test]
 fn a_text_file_parses_as_html_without_links() {
     let site = site();
-    assert_eq!(links::extract(&site.url("/notes.txt")).unwrap(), Vec::<String>::new());
+    assert_eq!(
+        links::extract(&site.url("/notes.txt")).unwrap(),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
@@ -138,7 +141,10 @@ fn the_go_transcript_site() {
                 html(&["a.html", "/b.html", "missing.html", "#top", "mailto:x@y.z"]),
             ),
             ("/b.html".into(), html(&[" c.txt "])),
-            ("/a.html".into(), html(&["index.html", "b.html?x=1&amp;y=2"])),
+            (
+                "/a.html".into(),
+                html(&["index.html", "b.html?x=1&amp;y=2"]),
+            ),
         ],
         Duration::ZERO,
     );

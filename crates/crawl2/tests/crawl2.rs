@@ -1,0 +1,139 @@
+//! crawl2 against a local site: it prints each reachable URL once, keeps
+//! at most 20 fetches in flight, and exits 0 when done.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use common::testing::{Program, go_log_message};
+use links::testing::{Link, Page, Site};
+
+const CRAWL2: &str = env!("CARGO_BIN_EXE_crawl2");
+
+/// Runs crawl2 from the site's `/` to the end; returns the URLs it printed
+/// (checked to be each printed once) and the messages it logged.
+fn crawl(site: &Site, args: &[&str]) -> (BTreeSet<String>, Vec<String>) {
+    let start = site.url("/");
+    let mut all = vec![start.as_str()];
+    all.extend_from_slice(args);
+    let (status, out, err) = Program::start(CRAWL2, &all).finish();
+    assert!(status.success(), "{status}: {err}");
+    let out = String::from_utf8(out).unwrap();
+    let mut urls = BTreeSet::new();
+    for line in out.lines() {
+        assert!(urls.insert(line.to_string()), "printed twice: {line}");
+    }
+    let messages = err
+        .split_inclusive('\n')
+        .map(|line| go_log_message(line).to_string())
+        .collect();
+    (urls, messages)
+}
+
+#[test]
+fn prints_each_reachable_url_once_and_exits_0() {
+    let site = Site::generated(300, Duration::ZERO, false);
+    let (urls, mut messages) = crawl(&site, &[]);
+    assert_eq!(urls, site.reachable(None));
+    assert!(urls.len() > 600, "{}", urls.len());
+    messages.sort();
+    assert_eq!(
+        messages,
+        [
+            r#"Get "mailto:x@y.z": unsupported protocol scheme "mailto""#.to_string(),
+            format!("getting {}: 404 Not Found", site.url("/missing.html")),
+        ]
+    );
+}
+
+#[test]
+fn never_more_than_20_fetches_in_flight() {
+    let site = Site::generated(300, Duration::from_millis(20), false);
+    let (urls, _) = crawl(&site, &[]);
+    assert_eq!(urls, site.reachable(None));
+    let most = site.max_in_flight();
+    assert!((2..=20).contains(&most), "{most} requests at once");
+
+    let site = Site::generated(100, Duration::from_millis(20), false);
+    let (urls, _) = crawl(&site, &["--concurrency", "3"]);
+    assert_eq!(urls, site.reachable(None));
+    let most = site.max_in_flight();
+    assert!((2..=3).contains(&most), "{most} requests at once");
+}
+
+#[test]
+fn a_page_that_never_answers_times_out_and_the_crawl_ends() {
+    let site = Site::generated(50, Duration::ZERO, true);
+    let (urls, messages) = crawl(&site, &["--timeout", "1s"]);
+    assert_eq!(urls, site.reachable(None));
+    let hang = format!(
+        "Get \"{}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
+        site.url("/hang.html")
+    );
+    assert!(messages.contains(&hang), "{messages:?}");
+}
+
+#[test]
+fn a_tiny_thread_budget_still_crawls_everything() {
+    let site = Site::generated(100, Duration::ZERO, false);
+    for max in ["1", "2"] {
+        let (urls, _) = crawl(&site, &["--max-threads", max]);
+        assert_eq!(urls, site.reachable(None), "--max-threads {max}");
+    }
+}
+
+/// The site of the Go transcripts: Go's crawl2 prints these ten URLs,
+/// except that Go's URL parser makes `/%20c.txt%20` of `" c.txt "`.
+#[test]
+fn the_go_transcript_site() {
+    let html = |hrefs: &[&str]| {
+        let links = hrefs.iter().map(|href| Link {
+            href: href.to_string(),
+            target: None,
+        });
+        Page::Html(links.collect())
+    };
+    let index = html(&["a.html", "/b.html", "missing.html", "#top", "mailto:x@y.z"]);
+    let site = Site::serve(
+        vec![
+            ("/".into(), index.clone()),
+            ("/index.html".into(), index),
+            (
+                "/a.html".into(),
+                html(&["index.html", "b.html?x=1&amp;y=2"]),
+            ),
+            ("/b.html".into(), html(&[" c.txt "])),
+            ("/c.txt".into(), Page::Text("c\n".into())),
+        ],
+        Duration::ZERO,
+    );
+    let (urls, mut messages) = crawl(&site, &[]);
+    let want: BTreeSet<String> = [
+        "/",
+        "/a.html",
+        "/b.html",
+        "/missing.html",
+        "/#top",
+        "/b.html?x=1&y=2",
+        "/index.html",
+        "/c.txt",
+        "/index.html#top",
+    ]
+    .iter()
+    .map(|path| site.url(path))
+    .chain(["mailto:x@y.z".to_string()])
+    .collect();
+    assert_eq!(urls, want);
+    messages.sort();
+    assert_eq!(
+        messages,
+        [
+            r#"Get "mailto:x@y.z": unsupported protocol scheme "mailto""#.to_string(),
+            format!("getting {}: 404 Not Found", site.url("/missing.html")),
+        ]
+    );
+}
+
+#[test]
+fn help_and_version() {
+    common::testing::assert_help_and_version(CRAWL2, "crawl2");
+}
