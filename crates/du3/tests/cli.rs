@@ -80,5 +80,7 @@ fn a_budget_of_2_threads_walks_everything() {
 /// Whether process `pid` has exited (a zombie awaiting `wait`).
 fn program_exited(pid: u32) -> bool {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    stat.rsplit(')').next().is_none_or(|rest| rest.trim_start().starts_with('Z'))
+    stat.rsplit(')')
+        .next()
+        .is_none_or(|rest| rest.trim_start().starts_with('Z'))
 }

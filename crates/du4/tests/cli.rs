@@ -66,7 +66,10 @@ fn return_cancels_a_long_walk_promptly_and_leaves_no_thread() {
     let mut program = Program::start(DU4, &args);
     let lines = program.stdout_lines();
     let progress = String::from_utf8(next_line(&lines)).expect("UTF-8");
-    assert!(files_in(&progress) < tree.files * ROOTS as u64, "{progress}");
+    assert!(
+        files_in(&progress) < tree.files * ROOTS as u64,
+        "{progress}"
+    );
 
     program.type_in(b"\n");
     let cancelled = Instant::now();
@@ -78,7 +81,9 @@ fn return_cancels_a_long_walk_promptly_and_leaves_no_thread() {
     let (status, _, err) = program.finish();
     assert_eq!(status.code(), Some(0));
     // Only main is left (common's budget may have said it was reached).
-    let last = err.lines().filter(|line| !line.contains("thread budget of"));
+    let last = err
+        .lines()
+        .filter(|line| !line.contains("thread budget of"));
     assert_eq!(last.collect::<Vec<_>>(), ["threads left: 1"], "{err}");
     // No totals after the cancellation: at most progress lines, fewer
     // files than the whole walk has.
@@ -88,7 +93,10 @@ fn return_cancels_a_long_walk_promptly_and_leaves_no_thread() {
     }
     // The whole walk takes many seconds here; a cancelled one ends within
     // a fraction of one (a busy machine gets a second).
-    assert!(took < Duration::from_secs(2), "exited {took:?} after return");
+    assert!(
+        took < Duration::from_secs(2),
+        "exited {took:?} after return"
+    );
     eprintln!("du4 exited {took:?} after return");
 }
 

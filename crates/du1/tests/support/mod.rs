@@ -51,7 +51,10 @@ impl Tree {
 
     /// The root as a program argument.
     pub fn arg(&self) -> String {
-        self.root().to_str().expect("a UTF-8 temporary path").to_string()
+        self.root()
+            .to_str()
+            .expect("a UTF-8 temporary path")
+            .to_string()
     }
 
     /// A directory (and its parents) under the root.
@@ -226,7 +229,7 @@ pub fn run(exe: &str, args: &[&str]) -> (Option<i32>, String, String) {
 
 /// Whether this process may read whatever it likes (it is root).
 fn privileged() -> bool {
-    fs::metadata("/proc/self").map_or(false, |meta| meta.uid() == 0)
+    fs::metadata("/proc/self").is_ok_and(|meta| meta.uid() == 0)
 }
 
 /// Runs `exe` with `args` in `dir` as an unprivileged user: as we are, if
@@ -262,7 +265,10 @@ pub fn run_unprivileged_in(dir: &Path, exe: &str, args: &[&str]) -> Option<Outpu
     };
     let err = String::from_utf8_lossy(&output.stderr);
     if err.starts_with("setpriv:") {
-        eprintln!("skipped: cannot run as an unprivileged user ({})", err.trim());
+        eprintln!(
+            "skipped: cannot run as an unprivileged user ({})",
+            err.trim()
+        );
         return None;
     }
     Some(output)
@@ -273,7 +279,10 @@ pub fn run_unprivileged_in(dir: &Path, exe: &str, args: &[&str]) -> Option<Outpu
 pub fn assert_counts_trees(exe: &str) {
     let tree = transcript_tree();
     let (status, out, err) = run(exe, &[&tree.arg()]);
-    assert_eq!((status, out.as_str(), err.as_str()), (Some(0), "4 files  0.0 GB\n", ""));
+    assert_eq!(
+        (status, out.as_str(), err.as_str()),
+        (Some(0), "4 files  0.0 GB\n", "")
+    );
 
     let tree = mixed_tree();
     assert_eq!(tree.totals(1), "10 files  1.4 GB\n");
@@ -315,7 +324,10 @@ pub fn assert_skips_unreadable(exe: &str, prefix: &str) {
     // Root reads them all.
     if privileged() {
         let (_, out, err) = run(exe, &[&tree.arg()]);
-        let all = totals_line(tree.files + tree.locked_files, tree.bytes + tree.locked_bytes);
+        let all = totals_line(
+            tree.files + tree.locked_files,
+            tree.bytes + tree.locked_bytes,
+        );
         assert_eq!((out, err), (all, String::new()));
     }
 }
@@ -327,13 +339,19 @@ pub fn assert_missing_root(exe: &str, prefix: &str) {
     let (status, out, err) = run(exe, &["/nonexistent"]);
     assert_eq!(status, Some(0));
     assert_eq!(out, "0 files  0.0 GB\n");
-    assert_eq!(err, format!("{prefix}: open /nonexistent: no such file or directory\n"));
+    assert_eq!(
+        err,
+        format!("{prefix}: open /nonexistent: no such file or directory\n")
+    );
 
     let tree = transcript_tree();
     let file = tree.root().join("one");
     let (status, out, err) = run(exe, &[file.to_str().expect("UTF-8")]);
     assert_eq!((status, out.as_str()), (Some(0), "0 files  0.0 GB\n"));
-    assert_eq!(err, format!("{prefix}: readdirent {}: not a directory\n", file.display()));
+    assert_eq!(
+        err,
+        format!("{prefix}: readdirent {}: not a directory\n", file.display())
+    );
 }
 
 /// How many times a long walk walks its tree.
@@ -359,7 +377,10 @@ pub fn assert_verbose_ticks(exe: &str, extra: &[&str]) {
     }
     let counts: Vec<u64> = seen.iter().map(|(_, line)| files_in(line)).collect();
     assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
-    assert!(counts[2] < tree.files * ROOTS as u64, "the walk ended too soon: {seen:?}");
+    assert!(
+        counts[2] < tree.files * ROOTS as u64,
+        "the walk ended too soon: {seen:?}"
+    );
     // About twice a second: two gaps of 500 ms, give or take a busy machine.
     let two_gaps = seen[2].0 - seen[0].0;
     assert!(two_gaps > Duration::from_millis(600), "{seen:?}");
@@ -386,7 +407,9 @@ pub fn assert_verbose_ticks(exe: &str, extra: &[&str]) {
 
 /// The number of files in a totals line.
 pub fn files_in(line: &str) -> u64 {
-    let (files, _) = line.split_once(" files  ").unwrap_or_else(|| panic!("not a totals line: {line:?}"));
+    let (files, _) = line
+        .split_once(" files  ")
+        .unwrap_or_else(|| panic!("not a totals line: {line:?}"));
     files.parse().expect("a number of files")
 }
 
