@@ -282,3 +282,37 @@ fn wait_until_listening(addr: &str) {
         thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn more_clocks_than_the_thread_budget_is_one_clear_error() {
+    let (status, out, err) =
+        Program::start(CLOCKWALL, &["--max-threads", "1", "A=a:1", "B=b:2"]).finish();
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert!(out.is_empty());
+    assert_eq!(
+        go_log_message(&err),
+        "2 clocks, but a thread budget of 1 (--max-threads)"
+    );
+}
+
+#[test]
+fn a_clock_that_is_not_name_equals_address_is_a_usage_error() {
+    for args in [&[][..], &["Tokyo"], &["=localhost:8020"], &["Tokyo="]] {
+        let (status, _, err) = Program::start(CLOCKWALL, args).finish();
+        assert_eq!(status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("NAME=HOST:PORT"), "{err}");
+    }
+}
+
+#[test]
+fn help_names_the_exercise_and_the_listing() {
+    let (status, out, _) = Program::start(CLOCKWALL, &["--help"]).finish();
+    let help = String::from_utf8(out).unwrap();
+    assert!(status.success());
+    assert!(
+        help.contains("exercise 8.1") && help.contains("gopl.io/ch8/clock2"),
+        "{help}"
+    );
+    let (_, out, _) = Program::start(CLOCKWALL, &["--version"]).finish();
+    assert!(out.starts_with(b"clockwall "));
+}

@@ -106,10 +106,31 @@ fn at_a_budget_of_one_or_two_threads_every_client_is_served() {
                 })
             })
             .collect();
+        // Meanwhile the server never runs more than its budget of threads,
+        // and the main thread's accept loop.
+        let pid = server.program.child.id();
+        let most = budget.parse::<usize>().unwrap() + 1;
+        let deadline = Instant::now() + PATIENCE;
+        while !clients.iter().all(|c| c.is_finished()) {
+            assert!(
+                Instant::now() < deadline,
+                "the clients were not served in time"
+            );
+            let threads = threads_of(pid);
+            assert!(threads <= most, "{threads} threads at a budget of {budget}");
+            thread::sleep(Duration::from_millis(20));
+        }
         for client in clients {
             client.join().expect("a client was not served in full");
         }
     }
+}
+
+/// The `Threads:` count of process `pid`, from `/proc/PID/status`.
+fn threads_of(pid: u32) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("Threads:")).unwrap();
+    line["Threads:".len()..].trim().parse().unwrap()
 }
 
 #[test]
