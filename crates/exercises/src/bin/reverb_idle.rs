@@ -16,6 +16,9 @@
 //! 2026/11/28 14:03:12 done
 //! ```
 //!
+//! (netcat3 logs `done` when the server hangs up, and exits at the end of
+//! its own input.)
+//!
 //! What changed from reverb2, in ideas: reverb2's handler read the shouts
 //! itself, so it could wait for nothing else; this one reads them on a
 //! thread of its own that sends each shout on a channel, and the handler
