@@ -293,19 +293,22 @@ pub fn check_echoes(c: usize, shouts: usize, received: &[u8]) -> Result<(), Stri
     if lines.len() != 3 * shouts {
         return Err(format!("{} lines, not {}", lines.len(), 3 * shouts));
     }
+    // Each echo line names its shout and stage: (shout, 0 loud, 1 as is, 2 quiet).
+    let mut forms = std::collections::HashMap::with_capacity(3 * shouts);
+    for n in 0..shouts {
+        let s = shout(c, n);
+        for (stage, form) in [s.to_uppercase(), s.clone(), s.to_lowercase()]
+            .into_iter()
+            .enumerate()
+        {
+            forms.insert(format!("\t {form}"), (n, stage));
+        }
+    }
     let mut seen = vec![0; shouts];
     for line in &lines {
-        let found = (0..shouts).find_map(|n| {
-            let s = shout(c, n);
-            let forms = [s.to_uppercase(), s.clone(), s.to_lowercase()];
-            forms
-                .iter()
-                .position(|form| *line == format!("\t {form}"))
-                .map(|stage| (n, stage))
-        });
-        match found {
-            Some((n, stage)) if seen[n] == stage => seen[n] += 1,
-            Some((n, _)) => return Err(format!("echoes of shout {n} out of order: {line:?}")),
+        match forms.get(*line) {
+            Some(&(n, stage)) if seen[n] == stage => seen[n] += 1,
+            Some(&(n, _)) => return Err(format!("echoes of shout {n} out of order: {line:?}")),
             None => return Err(format!("unexpected line {line:?}")),
         }
     }
@@ -349,4 +352,89 @@ mod tests {
         assert_eq!(burst.min_max(), (2, 2));
         assert_eq!(burst.bad_lines, 0);
     }
+}
+
+/// How the clients of a clock crowd fared.
+#[derive(Debug, Default)]
+pub struct Crowd {
+    /// Clients that got `lines` good lines.
+    pub served: usize,
+    /// Clients whose connection failed, or that got a bad line.
+    pub failed: usize,
+    /// When the last client was served.
+    pub last_served: Duration,
+}
+
+/// `clients` connections to a clock server, opened in the same instant; each
+/// leaves once it has read `lines` lines, so that clients the server could
+/// not take at once (more than its thread budget) are served as others go.
+/// Gives up after `patience`.
+pub fn clock_crowd(
+    addr: SocketAddr,
+    clients: usize,
+    lines: u32,
+    patience: Duration,
+) -> io::Result<Crowd> {
+    let mut poll = Poll::new()?;
+    let mut events = Events::with_capacity(4096);
+    let start = Instant::now();
+    let mut readers = Vec::with_capacity(clients);
+    for i in 0..clients {
+        let mut stream = TcpStream::connect(addr)?;
+        poll.registry()
+            .register(&mut stream, Token(i), Interest::READABLE)?;
+        readers.push((stream, 0u32, 0u32, false)); // stream, lines, column, done
+    }
+    let mut crowd = Crowd::default();
+    let mut open = clients;
+    let deadline = start + patience;
+    let mut buf = [0; 4096];
+    while open > 0 {
+        let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+            break;
+        };
+        poll.poll(&mut events, Some(left))?;
+        for event in &events {
+            let (stream, got, column, done) = &mut readers[event.token().0];
+            while !*done {
+                match stream.read(&mut buf) {
+                    Ok(0) => {
+                        crowd.failed += 1;
+                        *done = true;
+                    }
+                    Ok(n) => {
+                        for &byte in &buf[..n] {
+                            if byte != b'\n' {
+                                *column += 1;
+                                continue;
+                            }
+                            if *column != 8 && !*done {
+                                crowd.failed += 1;
+                                *done = true;
+                            }
+                            *got += 1;
+                            *column = 0;
+                        }
+                        if *got >= lines && !*done {
+                            crowd.served += 1;
+                            crowd.last_served = start.elapsed();
+                            *done = true;
+                        }
+                    }
+                    Err(err) if err.kind() == io::ErrorKind::WouldBlock => break,
+                    Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                    Err(_) => {
+                        crowd.failed += 1;
+                        *done = true;
+                    }
+                }
+                if *done {
+                    open -= 1;
+                    let _ = poll.registry().deregister(stream);
+                    let _ = stream.shutdown(std::net::Shutdown::Both);
+                }
+            }
+        }
+    }
+    Ok(crowd)
 }

@@ -13,6 +13,8 @@
 //! | spinner   | wall time of fib(45), spinner running  | `gcc -O2` fib(45) (`c/fib.c`)          |
 //! | pipeline1 | first 100,000 lines, like `\| head`    | C mutex+condvar rendezvous (`c/rendezvous.c`) |
 //! | channels  | per item, crossbeam bounded(0/1/16/1024) | Mutex+Condvar hand-off, Rust and C   |
+//! | flood     | reverb2: one client, 30,000 shouts at once, past the thread ceiling | the echoes' sleeps, in rounds of the thread budget |
+//! | crowd     | clock2: 18,000 clients at once, past the thread ceiling | two ticks, in rounds of the thread budget |
 //!
 //! The programs are the release builds next to this executable; the C
 //! references are compiled with `gcc -O2` into a temporary directory. Go is
@@ -91,6 +93,14 @@ struct Args {
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
     repeat: u32,
 
+    /// flood: shouts one client sends reverb2 at once
+    #[arg(long, default_value_t = 30_000)]
+    flood_shouts: usize,
+
+    /// crowd: clients that connect to clock2 at once, each leaving after two ticks
+    #[arg(long, default_value_t = 18_000)]
+    crowd: usize,
+
     /// An extra argument for clock2 (repeat for more), e.g. --clock2-arg=--stack-size=64KiB
     #[arg(long, allow_hyphen_values = true)]
     clock2_arg: Vec<String>,
@@ -108,6 +118,8 @@ enum Target {
     Spinner,
     Pipeline1,
     Channels,
+    Flood,
+    Crowd,
 }
 
 /// The longest any single program may run before it is killed.
@@ -134,12 +146,17 @@ fn run(args: &Args) -> Result<bool, String> {
             Target::Spinner,
             Target::Pipeline1,
             Target::Channels,
+            Target::Flood,
+            Target::Crowd,
         ]
     } else {
         args.only.clone()
     };
-    if targets.contains(&Target::Clock2) || targets.contains(&Target::Reverb2) {
-        let clients = args.clients.max(args.reverb_clients) as u64;
+    if [Target::Clock2, Target::Reverb2, Target::Crowd]
+        .iter()
+        .any(|t| targets.contains(t))
+    {
+        let clients = args.clients.max(args.reverb_clients).max(args.crowd) as u64;
         procs::ensure_open_files(clients + 100)?;
     }
     let bins = Bins::new(args.bin_dir.clone())?;
@@ -159,6 +176,8 @@ fn run(args: &Args) -> Result<bool, String> {
             Target::Spinner => rows.push(spinner(args, &bins, scratch.path())),
             Target::Pipeline1 => rows.extend(pipeline1(args, &bins, scratch.path())),
             Target::Channels => hand_offs = Some(channels(args, scratch.path())),
+            Target::Flood => rows.push(flood(args, &bins, scratch.path())),
+            Target::Crowd => rows.push(crowd(args, &bins, scratch.path())),
         }
     }
     eprintln!("bench: load average {} at the end", procs::load_average());
@@ -283,6 +302,121 @@ fn reverb2(args: &Args, bins: &Bins, scratch: &Path) -> Row {
             ratio: wall.map(|w| w / floor),
             goal: goal.to_string(),
             pass: Some(wall.is_some_and(|w| w <= 2.6)),
+            go: go.to_string(),
+        })
+    };
+    attempt().unwrap_or_else(|err| Row::failed(&target, goal, go, &err))
+}
+
+/// The thread budget a server logged it had reached, if it did.
+fn budget_reached(server: &Server) -> Option<usize> {
+    let log = std::fs::read_to_string(server.stderr_path()).ok()?;
+    let (_, after) = log.split_once("thread budget of ")?;
+    after.split_whitespace().next()?.parse().ok()
+}
+
+/// The server's log lines other than the budget's, for a row's problems.
+fn other_log_lines(server: &Server) -> usize {
+    let log = std::fs::read_to_string(server.stderr_path()).unwrap_or_default();
+    log.lines()
+        .filter(|line| !line.contains("thread budget of "))
+        .count()
+}
+
+/// reverb2 flooded past the thread ceiling: one client sends 30,000 shouts
+/// at once, which would be 30,000 echo threads. Before the thread budget,
+/// std aborted the process near 16,400 threads.
+fn flood(args: &Args, bins: &Bins, scratch: &Path) -> Row {
+    let target = format!("reverb2 flood, 1 client × {} shouts", args.flood_shouts);
+    let goal = "up, every echo back";
+    let go = "all 60,000 lines for 20,000 shouts, 64 MB";
+    let attempt = || -> Result<Row, String> {
+        let exe = bins.path("reverb2")?;
+        let server = Server::start(&exe, &args.reverb2_arg, scratch)?;
+        let pid = server.guard.pid();
+        let result = load::reverb_load(server.addr, 1, args.flood_shouts, PATIENCE)
+            .map_err(|err| format!("load client: {err}"))?;
+        let status =
+            procs::status(pid).map_err(|_| format!("reverb2 died: {}", server.stderr_tail()))?;
+        let budget = budget_reached(&server);
+        let want = 3 * args.flood_shouts;
+        let mut ours = format!(
+            "{}/{want} lines{}; {} peak; {} threads after; budget {}",
+            result.lines,
+            result
+                .wall
+                .map(|w| format!(" in {}", secs(w)))
+                .unwrap_or_default(),
+            mb(status.hwm_kib),
+            status.threads,
+            budget.map_or("not reached".to_string(), |b| b.to_string()),
+        );
+        if let Some(problem) = &result.first_problem {
+            ours += &format!("; first problem: {problem}");
+        }
+        let others = other_log_lines(&server);
+        if others > 0 {
+            ours += &format!("; {others} other log lines: {}", server.stderr_tail());
+        }
+        // Each echo sleeps twice (1 s each); the handler holds one thread of
+        // the budget, the echoes share the rest, round after round.
+        let floor =
+            budget.map(|b| 2.0 * args.flood_shouts.div_ceil(b.saturating_sub(1).max(1)) as f64);
+        let wall = result.wall.map(|w| w.as_secs_f64());
+        Ok(Row {
+            target: target.clone(),
+            ours,
+            reference: floor.map_or("2.00 s: one round of echoes".to_string(), |f| {
+                format!("{f:.2} s: the echoes' sleeps, in rounds of the budget")
+            }),
+            ratio: wall.zip(floor.or(Some(2.0))).map(|(w, f)| w / f),
+            goal: goal.to_string(),
+            pass: Some(result.correct == 1 && others == 0),
+            go: go.to_string(),
+        })
+    };
+    attempt().unwrap_or_else(|err| Row::failed(&target, goal, go, &err))
+}
+
+/// clock2 with a crowd past the thread ceiling: 18,000 clients at once, each
+/// leaving after two ticks. Before the thread budget, std aborted the
+/// process near 16,400 threads.
+fn crowd(args: &Args, bins: &Bins, scratch: &Path) -> Row {
+    let target = format!("clock2 crowd, {} clients, 2 ticks each", args.crowd);
+    let goal = "up, every client served";
+    let go = "all served, 105 MB";
+    let attempt = || -> Result<Row, String> {
+        let exe = bins.path("clock2")?;
+        let server = Server::start(&exe, &args.clock2_arg, scratch)?;
+        let pid = server.guard.pid();
+        let crowd = load::clock_crowd(server.addr, args.crowd, 2, PATIENCE)
+            .map_err(|err| format!("load client: {err}"))?;
+        let status =
+            procs::status(pid).map_err(|_| format!("clock2 died: {}", server.stderr_tail()))?;
+        let budget = budget_reached(&server);
+        let mut ours = format!(
+            "{}/{} served, the last at {}; {} failed; {} peak; budget {}",
+            crowd.served,
+            args.crowd,
+            secs(crowd.last_served),
+            crowd.failed,
+            mb(status.hwm_kib),
+            budget.map_or("not reached".to_string(), |b| b.to_string()),
+        );
+        let others = other_log_lines(&server);
+        if others > 0 {
+            ours += &format!("; {others} other log lines: {}", server.stderr_tail());
+        }
+        // A client stays for its first line and one tick: about 1 s, round
+        // after round of the budget.
+        let floor = budget.map_or(1.0, |b| args.crowd.div_ceil(b) as f64);
+        Ok(Row {
+            target: target.clone(),
+            ours,
+            reference: format!("{floor:.2} s: one tick, in rounds of the budget"),
+            ratio: Some(crowd.last_served.as_secs_f64() / floor),
+            goal: goal.to_string(),
+            pass: Some(crowd.served == args.crowd && others == 0),
             go: go.to_string(),
         })
     };

@@ -127,6 +127,11 @@ impl Server {
         Ok(server)
     }
 
+    /// Where the server's stderr goes.
+    pub fn stderr_path(&self) -> &Path {
+        &self.stderr_path
+    }
+
     /// The last lines the server wrote to stderr, for an error message.
     pub fn stderr_tail(&self) -> String {
         let text = std::fs::read_to_string(&self.stderr_path).unwrap_or_default();
