@@ -26,7 +26,7 @@ mod time;
 use std::io::{self, BufWriter, IsTerminal, LineWriter, Read, Write};
 
 pub use crate::log::go_error;
-pub use crate::net::{accept_failed, dial, listen, spawn_failed};
+pub use crate::net::{accept_failed, dial, listen};
 pub use crate::scan::{MAX_SCAN_TOKEN_SIZE, Scanner};
 pub use crate::strings::{to_lower, to_upper};
 pub use crate::threads::{MaxThreads, Token, Tokens, go, go_or_run, raise_open_file_limit, try_go};

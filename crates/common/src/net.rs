@@ -9,8 +9,7 @@ use socket2::{Domain, Socket, Type};
 
 use crate::log::go_error;
 
-/// How long a server waits after a failed accept or thread start before it
-/// tries again: long enough not to spin at full CPU while the process is out
+/// How long a server waits after a failed accept before it tries again: long enough not to spin at full CPU while the process is out
 /// of descriptors or threads, short enough to recover at once.
 const BACK_OFF: Duration = Duration::from_millis(50);
 
@@ -69,16 +68,6 @@ pub fn accept_failed(listener: &TcpListener, err: &io::Error) {
         Ok(sa) => crate::log_print!("accept tcp {sa}: accept4: {}", go_error(err)),
         Err(_) => crate::log_print!("accept tcp: accept4: {}", go_error(err)),
     }
-    thread::sleep(BACK_OFF);
-}
-
-/// Logs that a connection's thread could not be started and waits a moment.
-///
-/// Go's runtime always finds room for another goroutine; the OS can refuse
-/// a thread (thread limit, memory). The connection is dropped, which closes
-/// it, and the server goes on.
-pub fn spawn_failed(err: &io::Error) {
-    crate::log_print!("starting a thread for the connection: {}", go_error(err));
     thread::sleep(BACK_OFF);
 }
 

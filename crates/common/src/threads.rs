@@ -29,6 +29,10 @@ use std::thread;
 
 use crossbeam_channel::{Receiver, Sender, bounded};
 
+/// How long [`Budget::go`] waits after the system refused a thread before
+/// it tries again: long enough not to spin, short enough to recover at once.
+const BACK_OFF: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// A counting semaphore, as the book writes one in 8.6
 /// (`var tokens = make(chan struct{}, 20)`): a channel buffered to `n`.
 /// Sending a token acquires (`tokens <- struct{}{}`), and blocks while all
@@ -131,7 +135,9 @@ impl Budget {
             match self.spawn(token, f) {
                 Ok(()) => return,
                 Err((err, back)) => {
-                    crate::spawn_failed(&err);
+                    // Within the budget, the system may still refuse (memory).
+                    crate::log_print!("starting a thread: {}", crate::go_error(&err));
+                    thread::sleep(BACK_OFF);
                     f = back;
                 }
             }
