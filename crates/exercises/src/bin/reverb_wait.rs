@@ -27,8 +27,7 @@
 //! soon as the client's input ended, cutting off the echoes still pending;
 //! this one counts the echo threads of each connection, waits at the end of
 //! input until none is left, and only then closes the write half. Like
-//! every server here (and unlike the book's reverb2 port, which keeps to
-//! the listing), it starts its threads through the thread budget.
+//! every server here, it starts its threads through the thread budget.
 //!
 //! | Go                                     | Rust                                      |
 //! |----------------------------------------|-------------------------------------------|
