@@ -1,0 +1,237 @@
+//! Exercises 8.12 to 8.15 as clients see them, one test per exercise,
+//! over real loopback sockets.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::Shutdown;
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::testing::{Client, PATIENCE, Program, Server, go_log_message};
+
+const CHAT_PLUS: &str = env!("CARGO_BIN_EXE_chat_plus");
+
+/// A named chat client.
+struct Chatter {
+    client: Client,
+    name: String,
+}
+
+impl Chatter {
+    /// Connects, answers the question for a name (8.14), and checks the
+    /// greeting and the list of who is here (8.12).
+    fn join(server: &Server, name: &str, here: &str) -> Chatter {
+        let client = server.connect();
+        let mut chatter = Chatter {
+            client,
+            name: name.to_string(),
+        };
+        chatter.hears("What is your name?");
+        chatter.sends(&format!("{name}\n"));
+        chatter.hears(&format!("You are {name}"));
+        chatter.hears(&format!("Here now: {here}"));
+        chatter
+    }
+
+    fn hears(&mut self, line: &str) {
+        let got = self.client.read_line();
+        assert!(
+            got == format!("{line}\n").as_bytes(),
+            "{} heard {} instead of {line:?}",
+            self.name,
+            short(&got)
+        );
+    }
+
+    fn sends(&mut self, text: &str) {
+        self.client.stream.write_all(text.as_bytes()).unwrap();
+    }
+
+    fn says(&mut self, line: &str) {
+        self.sends(&format!("{line}\n"));
+        self.hears(&format!("{}: {line}", self.name));
+    }
+}
+
+/// 8.14: each client gives its name first, and is known by it; a client
+/// that gives an empty name is known by its address, as in chat.
+#[test]
+fn ex8_14_clients_are_known_by_the_name_they_give() {
+    let server = Server::start(CHAT_PLUS, &[]);
+    let mut alice = Chatter::join(&server, "alice", "nobody else");
+    alice.says("hi, I am alice");
+
+    let mut nameless = server.connect();
+    let addr = nameless.stream.local_addr().unwrap().to_string();
+    assert_eq!(nameless.read_line(), b"What is your name?\n");
+    nameless.stream.write_all(b"\r\n").unwrap();
+    assert_eq!(nameless.read_line(), format!("You are {addr}\n").as_bytes());
+    alice.hears(&format!("{addr} has arrived"));
+
+    let mut bob = Chatter::join(&server, "bob", &format!("alice, {addr}"));
+    alice.hears("bob has arrived");
+    bob.says("hello alice");
+    alice.hears("bob: hello alice");
+}
+
+/// 8.12: a newcomer is told who is already here, in order of arrival, and
+/// those who left are no longer listed.
+#[test]
+fn ex8_12_a_newcomer_hears_who_is_here() {
+    let server = Server::start(CHAT_PLUS, &[]);
+    let mut alice = Chatter::join(&server, "alice", "nobody else");
+    let bob = Chatter::join(&server, "bob", "alice");
+    alice.hears("bob has arrived");
+    let _carol = Chatter::join(&server, "carol", "alice, bob");
+    alice.hears("carol has arrived");
+    bob.client.stream.shutdown(Shutdown::Write).unwrap();
+    alice.hears("bob has left");
+    let _dave = Chatter::join(&server, "dave", "alice, carol");
+}
+
+/// 8.13: a client that sends nothing for `--idle` is told so and
+/// disconnected, and the others hear it leave; a client that keeps
+/// talking stays.
+#[test]
+fn ex8_13_an_idle_client_is_disconnected() {
+    let idle = Duration::from_secs(2);
+    let server = Server::start(CHAT_PLUS, &["--idle", "2s"]);
+    let started = Instant::now();
+    let mut sleepy = Chatter::join(&server, "sleepy", "nobody else");
+    let mut chatty = Chatter::join(&server, "chatty", "sleepy");
+    sleepy.hears("chatty has arrived");
+
+    // chatty speaks every quarter second, well within the idle time, until
+    // it hears sleepy go.
+    let mut said = 0;
+    let mut left = false;
+    while !left {
+        assert!(started.elapsed() < PATIENCE, "sleepy never left");
+        said += 1;
+        chatty.sends(&format!("line {said}\n"));
+        let echo = format!("chatty: line {said}\n");
+        loop {
+            let line = chatty.client.read_line();
+            if line == b"sleepy has left\n" {
+                left = true;
+            } else {
+                assert!(line == echo.as_bytes(), "{}", short(&line));
+                break;
+            }
+        }
+        thread::sleep(Duration::from_millis(250));
+    }
+    assert!(started.elapsed() >= idle, "sleepy left too soon");
+    // chatty, never idle that long, is still here.
+    chatty.says("still here");
+
+    // sleepy heard chatty's lines, then why it was cut off, then the end.
+    for n in 1..=said {
+        let line = sleepy.client.read_line();
+        if line.starts_with(b"You said nothing") {
+            assert_eq!(line, b"You said nothing for 2s: goodbye\n");
+            assert_eq!(sleepy.client.read_to_end(), b"");
+            return;
+        }
+        assert_eq!(line, format!("chatty: line {n}\n").as_bytes());
+    }
+    panic!("sleepy was not told why it was disconnected");
+}
+
+/// 8.15: the scenario of chat's stall test (one client never reads while
+/// another sends 600 lines of 32 KB). There the whole chat stalls; here the
+/// sleeper is dropped once its buffer is full, with a log line on the
+/// server, and the others keep chatting: the talker hears every line, and
+/// a newcomer arrives and talks.
+#[test]
+fn ex8_15_a_client_that_never_reads_is_dropped_and_the_others_keep_chatting() {
+    let mut server = Server::start(CHAT_PLUS, &[]);
+    let log = log_lines(&mut server.program);
+    let mut sleeper = Chatter::join(&server, "sleeper", "nobody else");
+    sleeper.says("I will not read from now on");
+    let mut talker = Chatter::join(&server, "talker", "sleeper");
+
+    const LINES: usize = 600;
+    let body = "y".repeat(32 * 1024);
+    let mut writer = talker.client.stream.try_clone().unwrap();
+    let to_send = format!("{body}\n");
+    thread::spawn(move || {
+        for _ in 0..LINES {
+            if writer.write_all(to_send.as_bytes()).is_err() {
+                return;
+            }
+        }
+    });
+    // Every line comes back; the sleeper's departure comes somewhere
+    // among them.
+    let want = format!("talker: {body}\n");
+    let (mut heard, mut sleeper_left) = (0, false);
+    let deadline = Instant::now() + PATIENCE;
+    while heard < LINES {
+        assert!(Instant::now() < deadline, "the chat stalled");
+        let line = talker.client.read_line();
+        if line == b"sleeper has left\n" {
+            sleeper_left = true;
+        } else {
+            assert!(line == want.as_bytes(), "{}", short(&line));
+            heard += 1;
+        }
+    }
+    if !sleeper_left {
+        talker.hears("sleeper has left");
+    }
+    let message = log.recv_timeout(PATIENCE).expect("a log line");
+    assert_eq!(
+        go_log_message(&message),
+        "dropping sleeper: too slow to read"
+    );
+
+    // A newcomer finds only the talker, and they chat.
+    let mut newcomer = Chatter::join(&server, "newcomer", "talker");
+    talker.hears("newcomer has arrived");
+    newcomer.says("is anybody there?");
+    talker.hears("newcomer: is anybody there?");
+    talker.says("yes");
+    newcomer.hears("talker: yes");
+    drop(sleeper);
+}
+
+#[test]
+fn help_names_the_exercises_and_bad_flags_are_usage_errors() {
+    let (status, out, _) = Program::start(CHAT_PLUS, &["--help"]).finish();
+    let help = String::from_utf8(out).unwrap();
+    assert!(status.success());
+    assert!(
+        help.contains("8.12 to 8.15") && help.contains("gopl.io/ch8/chat"),
+        "{help}"
+    );
+    let (status, _, err) = Program::start(CHAT_PLUS, &["--idle", "soon"]).finish();
+    assert_eq!(status.code(), Some(2), "{err}");
+    let (status, _, err) = Program::start(CHAT_PLUS, &["--buffer", "0"]).finish();
+    assert_eq!(status.code(), Some(2), "{err}");
+    common::testing::assert_listen_failures(CHAT_PLUS);
+}
+
+/// The server's log, a line at a time, read on a thread of its own.
+fn log_lines(program: &mut Program) -> mpsc::Receiver<String> {
+    let mut stderr = BufReader::new(program.child.stderr.take().unwrap());
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut line = String::new();
+        while stderr.read_line(&mut line).is_ok_and(|n| n > 0) {
+            if tx.send(std::mem::take(&mut line)).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// A line cut short for an assertion message.
+fn short(line: &[u8]) -> String {
+    format!(
+        "{} bytes: {:.60?}",
+        line.len(),
+        String::from_utf8_lossy(line)
+    )
+}
