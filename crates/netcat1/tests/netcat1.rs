@@ -10,7 +10,7 @@ const NETCAT1: &str = env!("CARGO_BIN_EXE_netcat1");
 
 /// Starts clock2's server code on a free port, returns its address.
 fn clock2() -> String {
-    serve_in_process(|listener| clock2::serve(listener))
+    serve_in_process(clock2::serve)
 }
 
 #[test]
