@@ -196,6 +196,45 @@ fn ex8_15_a_client_that_never_reads_is_dropped_and_the_others_keep_chatting() {
     drop(sleeper);
 }
 
+/// As chat: with a budget of 4 threads (two clients at a time), 8 clients
+/// who come at once are all served in turn, and nothing is logged but the
+/// budget's notice.
+#[test]
+fn a_small_thread_budget_serves_everyone_in_turn() {
+    let mut server = Server::start(CHAT_PLUS, &["--max-threads", "4"]);
+    let addr = server.addr.clone();
+    let clients: Vec<_> = (0..8)
+        .map(|i| {
+            let addr = addr.clone();
+            thread::spawn(move || {
+                let mut client = Client::connect(&addr);
+                assert_eq!(client.read_line(), b"What is your name?\n");
+                client
+                    .stream
+                    .write_all(format!("c{i}\nhi\n").as_bytes())
+                    .unwrap();
+                let echo = format!("c{i}: hi\n");
+                loop {
+                    let line = client.read_line();
+                    assert!(!line.is_empty(), "c{i} was hung up on");
+                    if line == echo.as_bytes() {
+                        break;
+                    }
+                }
+                client.stream.shutdown(Shutdown::Write).unwrap();
+                client.read_to_end();
+            })
+        })
+        .collect();
+    for client in clients {
+        client.join().expect("every client is served");
+    }
+    server.program.child.kill().unwrap();
+    let (_, _, log) = server.program.finish();
+    assert_eq!(log.lines().count(), 1, "{log}");
+    assert!(log.contains("thread budget of 4 reached"), "{log}");
+}
+
 #[test]
 fn help_names_the_exercises_and_bad_flags_are_usage_errors() {
     let (status, out, _) = Program::start(CHAT_PLUS, &["--help"]).finish();
