@@ -225,7 +225,7 @@ impl Add for Complex {
 
 /// Writes `bytes` to `path`, all or nothing: into a new file beside it,
 /// which then takes the place of `path`; an error leaves no file behind.
-fn save(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub fn save(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let Some(name) = path.file_name() else {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
