@@ -1,0 +1,88 @@
+//! Exercise 8.9: separate running totals for each root.
+
+#[path = "../../du1/tests/support/mod.rs"]
+mod support;
+
+use common::testing::{Program, next_line};
+use support::*;
+
+const DU_ROOTS: &str = env!("CARGO_BIN_EXE_du_roots");
+
+/// `ROOT: N files  X GB`.
+fn root_line(root: &str, tree: &Tree) -> String {
+    format!("{root}: {}", tree.totals(1))
+}
+
+/// The last lines of `out`, one per root.
+fn last_lines(out: &str, roots: usize) -> Vec<&str> {
+    let lines: Vec<&str> = out.lines().collect();
+    lines[lines.len() - roots..].to_vec()
+}
+
+#[test]
+fn each_root_has_its_own_right_totals() {
+    let (mixed, wide) = (mixed_tree(), wide_tree(30, 10));
+    let (a, b) = (mixed.arg(), wide.arg());
+    for budget in ["2", "1000"] {
+        let args = ["--max-threads", budget, &a, "/nonexistent", &b];
+        let (status, out, err) = run(DU_ROOTS, &args);
+        assert_eq!(status, Some(0));
+        let want = [
+            root_line(&a, &mixed),
+            "/nonexistent: 0 files  0.0 GB\n".to_string(),
+            root_line(&b, &wide),
+        ];
+        let want: Vec<&str> = want.iter().map(|line| line.trim_end()).collect();
+        assert_eq!(last_lines(&out, 3), want);
+        let errors: Vec<&str> = err
+            .lines()
+            .filter(|l| !l.contains("thread budget"))
+            .collect();
+        assert_eq!(errors, ["du: open /nonexistent: no such file or directory"]);
+    }
+}
+
+/// Every interval, a line for each root, each root's counts growing, while
+/// a long walk goes on (the program is stopped after three displays).
+#[test]
+fn totals_are_shown_periodically_for_each_root() {
+    let (small, wide) = (transcript_tree(), wide_tree(20, 100));
+    let (a, b) = (small.arg(), wide.arg());
+    let mut args = vec!["--interval", "200ms", "--max-threads", "64", &a];
+    args.extend(vec![b.as_str(); ROOTS]);
+    let mut program = Program::start(DU_ROOTS, &args);
+    let lines = program.stdout_lines();
+    let mut last_big = 0;
+    for _ in 0..3 {
+        let first = String::from_utf8(next_line(&lines)).expect("UTF-8");
+        assert_eq!(first, format!("{a}: 4 files  0.0 GB\n"));
+        let mut block = 0;
+        for _ in 0..ROOTS {
+            let line = String::from_utf8(next_line(&lines)).expect("UTF-8");
+            let (root, totals) = line.split_once(": ").expect("ROOT: totals");
+            assert_eq!(root, b);
+            block += files_in(totals);
+        }
+        assert!(block >= last_big, "{block} < {last_big}");
+        last_big = block;
+    }
+    assert!(
+        last_big < wide.files * ROOTS as u64,
+        "the walk ended too soon"
+    );
+}
+
+#[test]
+fn help_names_the_exercise_and_bad_flags_are_usage_errors() {
+    let (status, out, _) = run(DU_ROOTS, &["--help"]);
+    assert_eq!(status, Some(0));
+    assert!(
+        out.contains("8.9") && out.contains("gopl.io/ch8/du3"),
+        "{out}"
+    );
+    let (status, out, _) = run(DU_ROOTS, &["--version"]);
+    assert_eq!(status, Some(0));
+    assert!(out.starts_with("du_roots "), "{out}");
+    let (status, _, err) = run(DU_ROOTS, &["--no-such-flag"]);
+    assert_eq!(status, Some(2), "{err}");
+}
