@@ -97,6 +97,11 @@ struct Args {
     #[arg(long, default_value_t = 30_000)]
     flood_shouts: usize,
 
+    /// flood: reverb2's --delay, long enough that the echoes of every shout
+    /// would be alive at once without the thread budget
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    flood_delay: Duration,
+
     /// crowd: clients that connect to clock2 at once, each leaving after two ticks
     #[arg(long, default_value_t = 18_000)]
     crowd: usize,
@@ -327,14 +332,23 @@ fn other_log_lines(server: &Server) -> usize {
 /// at once, which would be 30,000 echo threads. Before the thread budget,
 /// std aborted the process near 16,400 threads.
 fn flood(args: &Args, bins: &Bins, scratch: &Path) -> Row {
-    let target = format!("reverb2 flood, 1 client × {} shouts", args.flood_shouts);
+    let target = format!(
+        "reverb2 flood, 1 client × {} shouts, --delay {}",
+        args.flood_shouts,
+        humantime::format_duration(args.flood_delay)
+    );
     let goal = "up, every echo back";
     let go = "all 60,000 lines for 20,000 shouts, 64 MB";
     let attempt = || -> Result<Row, String> {
         let exe = bins.path("reverb2")?;
-        let server = Server::start(&exe, &args.reverb2_arg, scratch)?;
+        let delay = format!("--delay={}", humantime::format_duration(args.flood_delay));
+        let server_args: Vec<String> = [delay]
+            .into_iter()
+            .chain(args.reverb2_arg.clone())
+            .collect();
+        let server = Server::start(&exe, &server_args, scratch)?;
         let pid = server.guard.pid();
-        let result = load::reverb_load(server.addr, 1, args.flood_shouts, PATIENCE)
+        let result = load::reverb_load(server.addr, 1, args.flood_shouts, 3 * PATIENCE)
             .map_err(|err| format!("load client: {err}"))?;
         let status =
             procs::status(pid).map_err(|_| format!("reverb2 died: {}", server.stderr_tail()))?;
@@ -358,18 +372,19 @@ fn flood(args: &Args, bins: &Bins, scratch: &Path) -> Row {
         if others > 0 {
             ours += &format!("; {others} other log lines: {}", server.stderr_tail());
         }
-        // Each echo sleeps twice (1 s each); the handler holds one thread of
-        // the budget, the echoes share the rest, round after round.
-        let floor =
-            budget.map(|b| 2.0 * args.flood_shouts.div_ceil(b.saturating_sub(1).max(1)) as f64);
+        // Each echo sleeps twice; the handler holds one thread of the
+        // budget, the echoes share the rest, round after round.
+        let echo = 2.0 * args.flood_delay.as_secs_f64();
+        let rounds = budget.map_or(1, |b| {
+            args.flood_shouts.div_ceil(b.saturating_sub(1).max(1))
+        });
+        let floor = echo * rounds as f64;
         let wall = result.wall.map(|w| w.as_secs_f64());
         Ok(Row {
             target: target.clone(),
             ours,
-            reference: floor.map_or("2.00 s: one round of echoes".to_string(), |f| {
-                format!("{f:.2} s: the echoes' sleeps, in rounds of the budget")
-            }),
-            ratio: wall.zip(floor.or(Some(2.0))).map(|(w, f)| w / f),
+            reference: format!("{floor:.2} s: an echo's sleeps × {rounds} rounds of the budget"),
+            ratio: wall.map(|w| w / floor),
             goal: goal.to_string(),
             pass: Some(result.correct == 1 && others == 0),
             go: go.to_string(),
