@@ -143,6 +143,8 @@ pub fn render_parallel(size: u32, workers: usize) -> RgbImage {
     let row_bytes = size as usize * 3;
     let (rows_tx, rows) = bounded::<(u32, &mut [u8])>(0);
     thread::scope(|s| {
+        // `workers` threads, a fixed count (at most 1024 from the command
+        // line): bounded, so plain scoped spawns.
         for _ in 0..workers.max(1) {
             let rows = rows.clone();
             s.spawn(move || {
