@@ -106,6 +106,20 @@ pub fn extract_with(agent: &Agent, url: &str) -> Result<Vec<String>, Error> {
     Ok(links)
 }
 
+/// The body of `url`, if its status is 200 OK: Go's `http.Get` then
+/// `io.ReadAll(resp.Body)`, with the same errors as [`extract`] (exercise
+/// 8.11 fetches from mirrors with it).
+pub fn fetch(agent: &Agent, url: &str) -> Result<Vec<u8>, Error> {
+    let mut resp = get(agent, url)?;
+    if resp.status() != StatusCode::OK {
+        return Err(Error(format!("getting {url}: {}", status(resp.status()))));
+    }
+    resp.body_mut()
+        .with_config()
+        .read_to_vec()
+        .map_err(|err| Error(format!("reading {url}: {}", go_words(&err, url))))
+}
+
 /// Go's `http.Get(url)`, with Go's errors: `Get "URL": REASON`.
 fn get(agent: &Agent, url: &str) -> Result<ureq::http::Response<ureq::Body>, Error> {
     let parsed = Url::parse(url).map_err(|err| Error(format!("parse {url:?}: {err}")))?;

@@ -47,6 +47,8 @@ fn link(href: &str, target: &str) -> Link {
 pub enum Page {
     /// An HTML page with these links (in `<a href>` elements).
     Html(Vec<Link>),
+    /// The same, answered this much later than the others.
+    Late(Duration, Vec<Link>),
     /// A `text/plain` file.
     Text(String),
     /// A `302 Found` to this path.
@@ -204,7 +206,9 @@ impl Site {
     fn links_of(&self, target: &str) -> Vec<String> {
         let path = target.split(['#', '?']).next().unwrap_or(target);
         match self.pages.get(path) {
-            Some(Page::Html(links)) => links.iter().filter_map(|l| l.target.clone()).collect(),
+            Some(Page::Html(links) | Page::Late(_, links)) => {
+                links.iter().filter_map(|l| l.target.clone()).collect()
+            }
             Some(Page::Redirect(to)) => self.links_of(to),
             _ => Vec::new(),
         }
@@ -284,8 +288,12 @@ impl Server {
         let now = stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         stats.max_in_flight.fetch_max(now, Ordering::SeqCst);
         thread::sleep(self.delay);
-        let (status, headers, body) = match self.pages.get(path) {
-            Some(Page::Html(links)) => {
+        let page = self.pages.get(path);
+        if let Some(Page::Late(delay, _)) = page {
+            thread::sleep(*delay);
+        }
+        let (status, headers, body) = match page {
+            Some(Page::Html(links) | Page::Late(_, links)) => {
                 let mut html = String::from("<!DOCTYPE html>\n<html><body id=\"top\">\n");
                 for link in links {
                     let href = link
