@@ -32,7 +32,11 @@
 //! about a microsecond each, but a thread costs 25 µs or more, and tens of
 //! thousands of them made du4 take seconds to exit. So `walk_dir` polls
 //! `done` again before each entry, and the roots' walkers are started only
-//! until cancelled: du4 then exits within a fraction of a second.
+//! until cancelled: du4 then exits within a fraction of a second. They stop
+//! so soon that `fileSizes` may be closed before `main` sees `done`; `main`
+//! checks `done` before it prints the totals, so that a cancelled walk never
+//! prints them (`0 files  0.0 GB` came out one time in two with input at end
+//! of file, without that check).
 //! Go's du4 takes no flags and always prints the totals every 500 ms; here
 //! `-v` asks for them, as in du2 and du3.
 
@@ -153,6 +157,16 @@ fn main() {
             },
             recv(tick) -> _ => print_disk_usage(nfiles, nbytes),
         }
+    }
+    // Not in Go's listing: once cancelled, the walkers stop so soon that
+    // fileSizes may be closed by the time main looks, and `select!`, like
+    // Go's `select`, picks at random between two ready cases. A walk that
+    // was cancelled prints no totals, whichever case won.
+    if cancelled(&done) {
+        if args.debug_threads {
+            debug::print_threads_left();
+        }
+        return;
     }
     print_disk_usage(nfiles, nbytes); // final totals
 }
