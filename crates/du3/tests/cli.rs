@@ -54,7 +54,8 @@ fn never_more_than_20_directory_reads_at_once() {
 /// With a budget of 2 threads, every directory is still walked (those that
 /// find no free thread are walked in place), nothing deadlocks, and the
 /// process never has more than main, the thread that starts the roots and
-/// closes the channel, and 2 walkers (watched from outside, every 2 ms).
+/// closes the channel, and 2 walkers (watched from outside, every 2 ms;
+/// with `thread::spawn` in place of `go_or_run`, hundreds).
 #[test]
 fn a_budget_of_2_threads_walks_everything() {
     let tree = deep_and_wide_tree(300, 300, 3);
@@ -74,7 +75,9 @@ fn a_budget_of_2_threads_walks_everything() {
     assert_eq!(String::from_utf8_lossy(&out), tree.totals(2));
     // common's budget says once that it was reached.
     assert!(err.contains("thread budget of 2 reached"), "{err}");
-    assert!(most <= 4, "{most} threads");
+    // 4, and one more for a walker that has given its thread back but has
+    // not quite ended (4 in every run seen).
+    assert!(most <= 5, "{most} threads");
 }
 
 /// Whether process `pid` has exited (a zombie awaiting `wait`).
