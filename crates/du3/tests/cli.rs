@@ -55,7 +55,7 @@ fn never_more_than_20_directory_reads_at_once() {
 /// find no free thread are walked in place), nothing deadlocks, and the
 /// process never has more than main, the thread that starts the roots and
 /// closes the channel, and 2 walkers (watched from outside, every 2 ms;
-/// with `thread::spawn` in place of `go_or_run`, hundreds).
+/// with `thread::spawn` in place of `go_or_run`, 72 were seen).
 #[test]
 fn a_budget_of_2_threads_walks_everything() {
     let tree = deep_and_wide_tree(300, 300, 3);
@@ -73,11 +73,11 @@ fn a_budget_of_2_threads_walks_everything() {
     let (status, out, err) = program.finish();
     assert_eq!(status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out), tree.totals(2));
-    // common's budget says once that it was reached.
-    assert!(err.contains("thread budget of 2 reached"), "{err}");
     // 4, and one more for a walker that has given its thread back but has
     // not quite ended (4 in every run seen).
     assert!(most <= 5, "{most} threads");
+    // common's budget says once that it was reached.
+    assert!(err.contains("thread budget of 2 reached"), "{err}");
 }
 
 /// Whether process `pid` has exited (a zombie awaiting `wait`).
