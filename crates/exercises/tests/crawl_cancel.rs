@@ -73,13 +73,19 @@ fn standard_input_at_end_of_file_cancels_at_once() {
 }
 
 #[test]
-fn without_input_it_crawls_to_the_end() {
+fn without_input_it_crawls_to_the_end_even_on_a_tiny_thread_budget() {
     let site = Site::generated(50, Duration::ZERO, false);
     let start = site.url("/");
-    let (status, out, err) = Program::start(CRAWL_CANCEL, &[&start]).finish();
-    assert!(status.success(), "{status}: {err}");
-    let out = String::from_utf8(out).unwrap();
-    let printed: std::collections::BTreeSet<String> = out.lines().map(String::from).collect();
-    assert_eq!(printed.len(), out.lines().count(), "a URL printed twice");
-    assert_eq!(printed, site.reachable(None));
+    for max in [None, Some("1"), Some("2")] {
+        let mut args = vec![start.as_str()];
+        if let Some(max) = max {
+            args.extend(["--max-threads", max]);
+        }
+        let (status, out, err) = Program::start(CRAWL_CANCEL, &args).finish();
+        assert!(status.success(), "{status}: {err}");
+        let out = String::from_utf8(out).unwrap();
+        let printed: std::collections::BTreeSet<String> = out.lines().map(String::from).collect();
+        assert_eq!(printed.len(), out.lines().count(), "a URL printed twice");
+        assert_eq!(printed, site.reachable(None), "--max-threads {max:?}");
+    }
 }

@@ -11,9 +11,15 @@ const CRAWL_DEPTH: &str = env!("CARGO_BIN_EXE_crawl_depth");
 
 /// Runs crawl_depth to the end; returns what it printed, each URL once.
 fn crawl(site: &Site, depth: usize) -> BTreeSet<String> {
+    crawl_with(site, depth, &[])
+}
+
+fn crawl_with(site: &Site, depth: usize, more: &[&str]) -> BTreeSet<String> {
     let depth = depth.to_string();
     let start = site.url("/");
-    let (status, out, err) = Program::start(CRAWL_DEPTH, &["--depth", &depth, &start]).finish();
+    let mut args = vec!["--depth", &depth, &start];
+    args.extend_from_slice(more);
+    let (status, out, err) = Program::start(CRAWL_DEPTH, &args).finish();
     assert!(status.success(), "{status}: {err}");
     let mut urls = BTreeSet::new();
     for line in String::from_utf8(out).unwrap().lines() {
@@ -30,6 +36,15 @@ fn fetches_exactly_what_is_within_n_links() {
         let want = site.reachable(Some(depth));
         assert_eq!(crawl(&site, depth), want, "--depth {depth}");
         assert!(want.len() < site.reachable(None).len());
+    }
+}
+
+#[test]
+fn a_tiny_thread_budget_still_crawls_everything_within_reach() {
+    let site = Site::generated(100, Duration::ZERO, false);
+    for max in ["1", "2"] {
+        let got = crawl_with(&site, 3, &["--max-threads", max]);
+        assert_eq!(got, site.reachable(Some(3)), "--max-threads {max}");
     }
 }
 

@@ -79,3 +79,14 @@ fn if_every_mirror_fails_each_error_is_logged_and_the_status_is_1() {
         ]
     );
 }
+
+#[test]
+fn a_thread_budget_of_one_still_fetches() {
+    let a = mirror("a\n", Some(Duration::ZERO));
+    let b = mirror("b\n", Some(Duration::ZERO));
+    let urls = [a.url("/doc.txt"), b.url("/doc.txt")];
+    let args = ["--max-threads", "1", &urls[0], &urls[1]];
+    let (status, out, err) = Program::start(FETCH_MIRRORS, &args).finish();
+    assert!(status.success(), "{err}");
+    assert!(out == b"a\n" || out == b"b\n", "{out:?}");
+}

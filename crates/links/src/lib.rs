@@ -164,18 +164,23 @@ fn go_words(err: &ureq::Error, url: &str) -> String {
             _ if io.raw_os_error() == Some(EMFILE) => {
                 format!("dial tcp {host}: socket: too many open files")
             }
+            // std's words for a failed getaddrinfo.
+            _ if io.to_string().starts_with("failed to lookup address") => no_such_host(&host),
             _ => common::go_error(io),
         },
         ureq::Error::Timeout(_) => {
             "context deadline exceeded (Client.Timeout exceeded while awaiting headers)".into()
         }
-        ureq::Error::HostNotFound => {
-            let name = host.rsplit_once(':').map_or(&*host, |(name, _)| name);
-            format!("dial tcp: lookup {name}: no such host")
-        }
+        ureq::Error::HostNotFound => no_such_host(&host),
         ureq::Error::TooManyRedirects => "stopped after 10 redirects".into(),
         other => other.to_string(),
     }
+}
+
+/// Go's words for a name that does not resolve; `host` is `NAME:PORT`.
+fn no_such_host(host: &str) -> String {
+    let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
+    format!("dial tcp: lookup {name}: no such host")
 }
 
 /// Linux's "too many open files".
