@@ -67,8 +67,6 @@ struct Args {
 /// that found no thread (see `main`).
 const RETRY: Duration = Duration::from_millis(10);
 
-// tokens is a counting semaphore used to
-// enforce a limit of 20 concurrent requests.
 fn crawl(url: &str, tokens: &Tokens) -> Vec<String> {
     println(url);
     let token = tokens.acquire(); // acquire a token
@@ -86,6 +84,8 @@ fn main() {
     let args = Args::parse();
     common::threads::set_budget(args.threads.budget());
     links::set_timeout(args.timeout);
+    // tokens is a counting semaphore used to
+    // enforce a limit of 20 concurrent requests.
     let tokens = Tokens::new(args.concurrency as usize);
 
     let (worklist_tx, worklist) = bounded::<Vec<String>>(0);
