@@ -12,12 +12,11 @@
 //! above the limit with `--max-threads` to reach the accept failure.
 
 use std::io::{BufRead, BufReader};
-use std::net::TcpStream;
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::testing::{Client, PATIENCE, Program, assert_clock_line, free_addr, go_log_message};
+use common::testing::{Client, PATIENCE, Program, Server, assert_clock_line, go_log_message};
 
 const CLOCK2: &str = env!("CARGO_BIN_EXE_clock2");
 
@@ -26,13 +25,12 @@ const FILES: usize = 16;
 
 #[test]
 fn out_of_descriptors_it_logs_backs_off_and_recovers() {
-    let addr = free_addr();
-    let script = format!("ulimit -n {FILES} && exec \"$0\" --addr {addr} --max-threads 1000");
-    let mut server = Program::start("sh", &["-c", &script, CLOCK2]);
-    // `exec` keeps the process id: this is clock2's.
+    let limit = format!("ulimit -n {FILES}");
+    let Server { mut program, addr } =
+        Server::start_after(&limit, CLOCK2, &["--max-threads", "1000"]);
+    let server = &mut program;
     let pid = server.child.id();
-    let log = log_lines(&mut server);
-    wait_until_listening(&addr, &mut server);
+    let log = log_lines(server);
 
     // Twice as many clients as the server has descriptors.
     let mut clients: Vec<Client> = (0..2 * FILES).map(|_| Client::connect(&addr)).collect();
@@ -76,11 +74,10 @@ fn out_of_descriptors_it_logs_backs_off_and_recovers() {
 fn by_default_the_budget_keeps_it_within_its_descriptors() {
     const FILES: usize = 40; // a budget of 40 - 32 = 8 clients at once
     const BUDGET: usize = 8;
-    let addr = free_addr();
-    let script = format!("ulimit -n {FILES} && exec \"$0\" --addr {addr}");
-    let mut server = Program::start("sh", &["-c", &script, CLOCK2]);
-    let log = log_lines(&mut server);
-    wait_until_listening(&addr, &mut server);
+    let limit = format!("ulimit -n {FILES}");
+    let Server { mut program, addr } = Server::start_after(&limit, CLOCK2, &[]);
+    let server = &mut program;
+    let log = log_lines(server);
 
     // Twice as many clients as the budget: the first ones get the time,
     // the others wait in the listen backlog, and one line says why.
@@ -123,20 +120,6 @@ fn log_lines(server: &mut Program) -> mpsc::Receiver<String> {
     rx
 }
 
-/// Waits until something accepts connections at `addr`. The probe costs
-/// the server one descriptor for a second or two.
-fn wait_until_listening(addr: &str, server: &mut Program) {
-    let deadline = Instant::now() + PATIENCE;
-    while TcpStream::connect(addr).is_err() {
-        assert!(
-            server.child.try_wait().unwrap().is_none(),
-            "clock2 did not start"
-        );
-        assert!(Instant::now() < deadline, "clock2 did not listen in time");
-        thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// The CPU time (user + system) process `pid` uses over `span`, and the
 /// wall time that took.
 fn cpu_time_over(pid: u32, span: Duration) -> (Duration, Duration) {
@@ -163,12 +146,10 @@ fn cpu_time(pid: u32) -> Duration {
 
 #[test]
 fn it_raises_its_soft_open_file_limit_to_the_hard_limit_as_go_does() {
-    let addr = free_addr();
     // A desktop's default: a soft limit of 1024 under a higher hard limit.
-    let script = format!("ulimit -Sn 1024 && ulimit -Hn 4096 && exec \"$0\" --addr {addr}");
-    let mut server = Program::start("sh", &["-c", &script, CLOCK2]);
-    wait_until_listening(&addr, &mut server);
-    let limits = std::fs::read_to_string(format!("/proc/{}/limits", server.child.id())).unwrap();
+    let server = Server::start_after("ulimit -Sn 1024 && ulimit -Hn 4096", CLOCK2, &[]);
+    let pid = server.program.child.id();
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
     let open_files = limits
         .lines()
         .find(|line| line.starts_with("Max open files"))

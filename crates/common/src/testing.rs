@@ -23,6 +23,20 @@ pub fn free_addr() -> String {
     listener.local_addr().expect("local_addr").to_string()
 }
 
+/// A loopback address where a connection is refused, and the socket that
+/// keeps it so: bound, never listening, and without `SO_REUSEADDR`, so no
+/// other test's server can take the port meanwhile (as one could take a
+/// port from [`free_addr`]).
+pub fn refusing_addr() -> (socket2::Socket, String) {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
+    let any_port: std::net::SocketAddr = "127.0.0.1:0".parse().expect("an address");
+    socket.bind(&any_port.into()).expect("bind 127.0.0.1:0");
+    let addr = socket.local_addr().expect("local_addr");
+    let addr = addr.as_socket().expect("an IP address").to_string();
+    (socket, addr)
+}
+
 /// Runs a server's own code (`serve`) on a thread, listening on a free
 /// loopback port, and returns that address.
 pub fn serve_in_process(serve: impl FnOnce(TcpListener) + Send + 'static) -> String {
@@ -150,12 +164,20 @@ impl Server {
     /// that the listening socket is the child's own: another test's server
     /// may take the port between our look and the child's bind.
     pub fn start(exe: &str, args: &[&str]) -> Server {
+        Server::start_after("true", exe, args)
+    }
+
+    /// As [`Server::start`], but the server runs under `sh -c` after the
+    /// shell command `setup`, such as `ulimit -n 16`.
+    pub fn start_after(setup: &str, exe: &str, args: &[&str]) -> Server {
+        let script = format!("{setup} && exec \"$0\" \"$@\"");
         // If another test took the port, the child exits; try another port.
         for _ in 0..5 {
             let addr = free_addr();
-            let mut all_args = vec!["--addr", &addr];
+            let mut all_args = vec!["-c", &script, exe, "--addr", &addr];
             all_args.extend_from_slice(args);
-            let mut program = Program::start(exe, &all_args);
+            // `exec` keeps the process id: the child is the server itself.
+            let mut program = Program::start("sh", &all_args);
             let deadline = Instant::now() + PATIENCE;
             while Instant::now() < deadline {
                 if listens_on(program.child.id(), &addr) {
@@ -307,7 +329,7 @@ pub fn assert_listen_failures(exe: &str) {
 /// line, `dial tcp 127.0.0.1:PORT: connect: connection refused`, and exit
 /// status 1.
 pub fn assert_dial_failure(exe: &str) {
-    let addr = free_addr();
+    let (_held, addr) = refusing_addr();
     let (status, out, err) = Program::start(exe, &["--addr", &addr]).finish();
     assert_eq!(status.code(), Some(1), "stderr: {err}");
     assert!(out.is_empty());

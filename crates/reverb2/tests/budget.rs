@@ -19,8 +19,10 @@ use common::testing::{PATIENCE, Server};
 const REVERB2: &str = env!("CARGO_BIN_EXE_reverb2");
 
 const BUDGET: usize = 8;
-/// Threads not started through the budget: `main`, the accept loop.
-const OVERHEAD: usize = 1;
+/// Threads not started through the budget: `main`, the accept loop; and,
+/// on a busy machine, one or two that have given their token back and are
+/// still on their way out when Linux counts them.
+const OVERHEAD: usize = 1 + 2;
 
 /// Sends `shouts` lines on a connection of its own while reading the
 /// echoes, and returns how many times each echo line came back.
