@@ -11,7 +11,7 @@
 //! | `strings.ToUpper`, `strings.ToLower` | [`to_upper`], [`to_lower`]            |
 //! | `time.Now()` (in `time.Local`)      | [`now`]                               |
 //! | `os.Stdout`                          | [`stdout`], [`stdout_for_lines`]      |
-//! | `go f()`, within the thread budget   | [`go`], [`go_or_run`], [`try_go`] ([`threads`]) |
+//! | `go f()`, within the thread budget   | [`go`], [`go_or_run`], [`try_go`], [`Backlog`] ([`threads`]) |
 //! | Go's start-up `RLIMIT_NOFILE` raise  | [`raise_open_file_limit`]             |
 
 mod log;
@@ -29,7 +29,9 @@ pub use crate::log::go_error;
 pub use crate::net::{accept_failed, dial, listen};
 pub use crate::scan::{MAX_SCAN_TOKEN_SIZE, Scanner};
 pub use crate::strings::{to_lower, to_upper};
-pub use crate::threads::{MaxThreads, Token, Tokens, go, go_or_run, raise_open_file_limit, try_go};
+pub use crate::threads::{
+    Backlog, MaxThreads, Token, Tokens, go, go_or_run, raise_open_file_limit, try_go,
+};
 pub use crate::time::now;
 
 #[doc(hidden)]

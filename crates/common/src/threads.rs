@@ -234,6 +234,86 @@ pub fn go_or_run<F: FnOnce() + Send + 'static>(f: F) {
     budget().go_or_run(f);
 }
 
+/// Work that found no thread of the budget, waiting to be started by a loop
+/// that must never wait for a token itself.
+///
+/// The crawlers' `main` receives from an unbuffered worklist that only it
+/// reads, while every thread of the budget may be blocked sending to it: if
+/// `main` waited for a token (`go`), nothing could move. So `main` starts
+/// each link's thread with [`Backlog::go`], which keeps the work when no
+/// thread can be had, and receives with [`Backlog::recv`], which starts the
+/// kept work as threads come free.
+pub struct Backlog {
+    waiting: std::collections::VecDeque<Box<dyn FnOnce() + Send>>,
+}
+
+/// How often [`Backlog::recv`] tries again to start the work it keeps.
+const RETRY: std::time::Duration = std::time::Duration::from_millis(10);
+
+impl Backlog {
+    /// An empty backlog.
+    pub fn new() -> Backlog {
+        Backlog {
+            waiting: std::collections::VecDeque::new(),
+        }
+    }
+
+    /// Go's `go f()`: on a thread of its own if the budget has one now,
+    /// else kept, in order, until [`Backlog::recv`] can start it.
+    pub fn go<F: FnOnce() + Send + 'static>(&mut self, f: F) {
+        if !self.waiting.is_empty() {
+            self.waiting.push_back(Box::new(f)); // keep the order
+        } else if let Err(f) = try_go(f) {
+            self.waiting.push_back(Box::new(f));
+        }
+    }
+
+    /// How much work waits for a thread.
+    pub fn len(&self) -> usize {
+        self.waiting.len()
+    }
+
+    /// Whether no work waits for a thread.
+    pub fn is_empty(&self) -> bool {
+        self.waiting.is_empty()
+    }
+
+    /// `<-ch`: the next value from `rx`, or `None` once it is closed;
+    /// meanwhile, starts the work kept here as threads come free.
+    pub fn recv<T>(&mut self, rx: &Receiver<T>) -> Option<T> {
+        loop {
+            while let Some(f) = self.waiting.pop_front() {
+                if let Err(f) = try_go(f) {
+                    self.waiting.push_front(Box::new(f));
+                    break;
+                }
+            }
+            if self.waiting.is_empty() {
+                return rx.recv().ok();
+            }
+            match rx.recv_timeout(RETRY) {
+                Ok(value) => return Some(value),
+                Err(crossbeam_channel::RecvTimeoutError::Timeout) => continue,
+                Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
+}
+
+impl Default for Backlog {
+    fn default() -> Self {
+        Backlog::new()
+    }
+}
+
+impl std::fmt::Debug for Backlog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Backlog")
+            .field("waiting", &self.waiting.len())
+            .finish()
+    }
+}
+
 /// The `--max-threads` flag, for every program that starts a thread per
 /// client, line, file, directory or link (`#[command(flatten)]`).
 #[derive(Debug, Clone, clap::Args)]
@@ -504,6 +584,26 @@ mod tests {
         let (done, most) = run_jobs(budget, 40, true);
         assert_eq!(done, 80);
         assert!(most <= 2, "{most} threads ran at once");
+    }
+
+    #[test]
+    fn a_backlog_starts_kept_work_while_its_loop_receives() {
+        // The global budget, at 2: a loop that waited for a token here would
+        // deadlock, since every thread blocks on a channel only it reads.
+        set_budget(Budget::new(2));
+        let (tx, rx) = bounded::<usize>(0);
+        let mut backlog = Backlog::new();
+        for i in 0..10 {
+            let tx = tx.clone();
+            backlog.go(move || {
+                let _ = tx.send(i);
+            });
+        }
+        drop(tx);
+        assert!(!backlog.is_empty(), "10 sends, 2 threads: some are kept");
+        let mut got: Vec<usize> = std::iter::from_fn(|| backlog.recv(&rx)).collect();
+        got.sort_unstable();
+        assert_eq!(got, (0..10).collect::<Vec<_>>());
     }
 
     #[test]
