@@ -13,9 +13,11 @@
 //! | `os.Stdout`                          | [`stdout`], [`stdout_for_lines`]      |
 //! | `go f()`, within the thread budget   | [`go`], [`go_or_run`], [`try_go`], [`Backlog`] ([`threads`]) |
 //! | Go's start-up `RLIMIT_NOFILE` raise  | [`raise_open_file_limit`]             |
+//! | `ioutil.ReadDir`, `os.Open` + `Readdir`, `filepath.Join` | [`readdir`]       |
 
 mod log;
 mod net;
+pub mod readdir;
 mod scan;
 mod strings;
 #[cfg(feature = "testing")]

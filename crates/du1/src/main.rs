@@ -17,16 +17,13 @@
 //! | `fmt.Fprintf(os.Stderr, "du1: %v\n", err)` | `err.print("du1")`: `du1: open DIR: permission denied` |
 //! | `fmt.Printf` to `os.Stdout`                | `writeln!` to [`common::stdout`]              |
 
-mod readdir;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::thread;
 
 use clap::Parser;
+use common::readdir::{self, FileInfo};
 use crossbeam_channel::{Sender, bounded};
-
-use crate::readdir::FileInfo;
 
 /// Counts the files under each directory and adds up their sizes.
 ///

@@ -24,18 +24,14 @@
 //! Go's `flag` stops at the first root, so that `du2 /usr -v` walks a
 //! directory named `-v`; clap takes flags anywhere (`--` ends them).
 
-#[path = "../../du1/src/readdir.rs"]
-mod readdir;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
+use common::readdir::{self, FileInfo};
 use crossbeam_channel::{Sender, bounded, never, select, tick};
-
-use crate::readdir::FileInfo;
 
 /// Counts the files under each directory and adds up their sizes.
 ///

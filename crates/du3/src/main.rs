@@ -30,9 +30,6 @@
 //! book's closer: `main` must already be receiving sizes while that thread
 //! waits for a free thread.
 
-#[path = "../../du1/src/readdir.rs"]
-mod readdir;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -40,11 +37,10 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
+use common::readdir::{self, FileInfo};
 use common::threads::Tokens;
 use crossbeam_channel::{Sender, bounded, never, select, tick};
 use crossbeam_utils::sync::WaitGroup;
-
-use crate::readdir::FileInfo;
 
 /// Counts the files under each directory and adds up their sizes, walking
 /// every directory in a thread of its own.

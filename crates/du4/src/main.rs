@@ -40,9 +40,6 @@
 //! Go's du4 takes no flags and always prints the totals every 500 ms; here
 //! `-v` asks for them, as in du2 and du3.
 
-#[path = "../../du1/src/readdir.rs"]
-mod readdir;
-
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -50,10 +47,9 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
+use common::readdir::{self, FileInfo};
 use crossbeam_channel::{Receiver, Sender, bounded, never, select, tick};
 use crossbeam_utils::sync::WaitGroup;
-
-use crate::readdir::FileInfo;
 
 /// Counts the files under each directory and adds up their sizes, walking
 /// every directory in a thread of its own, until a key is pressed.

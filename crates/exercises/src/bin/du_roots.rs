@@ -33,10 +33,7 @@
 //! | `n.Add(1); go walkDir(subdir, root, &n, fileSizes)` | `common::go_or_run(move \|\| walk_dir(&subdir, root, n, file_sizes))` |
 //! | `tick := time.Tick(500 * time.Millisecond)`   | `tick(args.interval)`                     |
 //! | `var sema = make(chan struct{}, 20)`          | `static SEMA: LazyLock<Tokens>`           |
-//! | `ioutil.ReadDir`, `filepath.Join`             | `readdir::read_dir`, `readdir::join` (du1's `readdir.rs`) |
-
-#[path = "../../../du1/src/readdir.rs"]
-mod readdir;
+//! | `ioutil.ReadDir`, `filepath.Join`             | `readdir::read_dir`, `readdir::join` ([`common::readdir`]) |
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -45,11 +42,10 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
+use common::readdir::{self, FileInfo};
 use common::threads::Tokens;
 use crossbeam_channel::{Sender, bounded, select, tick};
 use crossbeam_utils::sync::WaitGroup;
-
-use crate::readdir::FileInfo;
 
 /// Exercise 8.9: du3 that shows a running total for each root.
 ///

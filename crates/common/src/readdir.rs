@@ -1,8 +1,7 @@
 //! What du1 to du4 take from Go's library: `ioutil.ReadDir`, `os.Open` and
 //! `(*os.File).Readdir` for directories, `filepath.Join`, and the
-//! `*os.PathError` that their messages come from. du2, du3, du4 and exercise
-//! 8.9 include this file with `#[path]`, as the Go programs all import the
-//! same packages.
+//! `*os.PathError` that their messages come from. du1 to du4 and exercise
+//! 8.9 all use this module, as the Go programs all import the same packages.
 //!
 //! | Go                                   | here                                   |
 //! |--------------------------------------|----------------------------------------|
@@ -12,9 +11,6 @@
 //! | `entries, err := f.Readdir(0)`        | [`Dir::readdir`]: the entries read, and an error if one stopped it |
 //! | `filepath.Join(dir, name)`            | [`join`]                               |
 //! | `err.Error()` of an `*os.PathError`    | `open DIR: permission denied`, by [`PathError::print`] |
-
-// Each program uses part of this file.
-#![allow(dead_code)]
 
 use std::ffi::{OsStr, OsString};
 use std::fs;
@@ -138,7 +134,7 @@ impl PathError {
             b" ",
             self.path.as_os_str().as_bytes(),
             b": ",
-            common::go_error(&self.err).as_bytes(),
+            crate::go_error(&self.err).as_bytes(),
             b"\n",
         ]
         .concat();
