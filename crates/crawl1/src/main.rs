@@ -28,9 +28,9 @@
 //! |---------------------------------------------|-------------------------------------------------|
 //! | `worklist := make(chan []string)`           | `bounded::<Vec<String>>(0)`                      |
 //! | `go func() { worklist <- os.Args[1:] }()`   | `common::go(move \|\| { let _ = tx.send(urls); })` |
-//! | `for list := range worklist`                | `for list in &worklist` (never ends: main keeps a sender) |
+//! | `for list := range worklist`                | `while let Some(list) = backlog.recv(&worklist)`, which meanwhile starts the kept links (never ends: main keeps a sender) |
 //! | `seen := make(map[string]bool)`             | `HashSet<String>`; `seen.insert(link)` is `!seen[link]` and `seen[link] = true` at once |
-//! | `go func(link string) { worklist <- crawl(link) }(link)` | `common::try_go(move \|\| ...)`, within the thread budget |
+//! | `go func(link string) { worklist <- crawl(link) }(link)` | `backlog.go(move \|\| ...)`: a thread of the budget, or kept until one is free |
 //! | `links.Extract(url)`                        | `links::extract(&url)` (ureq, scraper, url)      |
 //! | `log.Print(err)`                            | `common::log_print!("{err}")`                    |
 //!
@@ -40,12 +40,12 @@
 //! above what the open-file limit lets through, so the book's failure
 //! still shows.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::io::Write;
 use std::time::Duration;
 
 use clap::Parser;
-use crossbeam_channel::{RecvTimeoutError, bounded};
+use crossbeam_channel::bounded;
 
 /// Crawls the web from the given URLs with a thread per link, unbounded:
 /// the book's broken first crawler, which runs out of file descriptors and
@@ -67,10 +67,6 @@ struct Args {
     #[command(flatten)]
     threads: common::MaxThreads,
 }
-
-/// How long main waits for a list before it tries again to start links
-/// that found no thread (see `main`).
-const RETRY: Duration = Duration::from_millis(10);
 
 fn crawl(url: &str) -> Vec<String> {
     println(url);
@@ -95,41 +91,20 @@ fn main() {
         let _ = tx.send(urls);
     });
 
-    // Links whose thread is not started yet. Main holds no token of the
-    // thread budget, but it must never wait for one: every thread holding a
-    // token may be blocked sending on the unbuffered worklist that only
-    // main reads. So a link that finds no thread (try_go) waits here, and
-    // main goes on receiving, trying again every RETRY.
-    let mut waiting: VecDeque<String> = VecDeque::new();
+    // Links waiting for a thread: main must never wait for one (common::go),
+    // since every thread may be blocked sending to it (see common::Backlog).
+    let mut backlog = common::Backlog::new();
 
     // Crawl the web concurrently.
     let mut seen: HashSet<String> = HashSet::new();
-    loop {
-        while let Some(link) = waiting.pop_front() {
-            let (tx, url) = (worklist_tx.clone(), link.clone());
-            if common::try_go(move || {
-                let _ = tx.send(crawl(&url));
-            })
-            .is_err()
-            {
-                waiting.push_front(link);
-                break;
-            }
-        }
-        let list = if waiting.is_empty() {
-            worklist.recv().ok()
-        } else {
-            match worklist.recv_timeout(RETRY) {
-                Ok(list) => Some(list),
-                Err(RecvTimeoutError::Timeout) => continue,
-                Err(RecvTimeoutError::Disconnected) => None,
-            }
-        };
-        // Main holds a sender: the worklist is never closed, as in Go.
-        let Some(list) = list else { break };
+    // Main holds a sender: the worklist is never closed, as in Go.
+    while let Some(list) = backlog.recv(&worklist) {
         for link in list {
             if seen.insert(link.clone()) {
-                waiting.push_back(link);
+                let tx = worklist_tx.clone();
+                backlog.go(move || {
+                    let _ = tx.send(crawl(&link));
+                });
             }
         }
     }

@@ -22,7 +22,8 @@
 //! | `worklist := make(chan []string)`           | `bounded::<Vec<String>>(0)`                      |
 //! | `var n int`; `n++`; `for ; n > 0; n--`      | the same counter, `n += 1`, `while n > 0`        |
 //! | `seen := make(map[string]bool)`             | `HashSet<String>`; `seen.insert(link)` is `!seen[link]` and `seen[link] = true` at once |
-//! | `go func(link string) { worklist <- crawl(link) }(link)` | `common::try_go(move \|\| ...)`, within the thread budget |
+//! | `go func(link string) { worklist <- crawl(link) }(link)` | `backlog.go(move \|\| ...)`: a thread of the budget, or kept until one is free |
+//! | `list := <-worklist`                        | `backlog.recv(&worklist)`, which meanwhile starts the kept links |
 //! | `links.Extract(url)`                        | `links::extract(&url)` (ureq, scraper, url)      |
 //! | `log.Print(err)`                            | `common::log_print!("{err}")`                    |
 //!
@@ -30,13 +31,13 @@
 //! thread is not a goroutine, so the threads per link are bounded by
 //! `--max-threads` (see `main`).
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::io::Write;
 use std::time::Duration;
 
 use clap::Parser;
 use common::threads::Tokens;
-use crossbeam_channel::{RecvTimeoutError, bounded};
+use crossbeam_channel::bounded;
 
 /// Crawls the web from the given URLs, at most 20 fetches at a time, and
 /// stops when everything reachable has been crawled.
@@ -62,10 +63,6 @@ struct Args {
     #[command(flatten)]
     threads: common::MaxThreads,
 }
-
-/// How long main waits for a list before it tries again to start links
-/// that found no thread (see `main`).
-const RETRY: Duration = Duration::from_millis(10);
 
 fn crawl(url: &str, tokens: &Tokens) -> Vec<String> {
     println(url);
@@ -99,42 +96,25 @@ fn main() {
         let _ = tx.send(urls);
     });
 
-    // Links whose thread is not started yet. Main holds no token of the
-    // thread budget, but it must never wait for one: every thread holding a
-    // token may be blocked sending on the unbuffered worklist that only
-    // main reads. So a link that finds no thread (try_go) waits here, and
-    // main goes on receiving, trying again every RETRY.
-    let mut waiting: VecDeque<String> = VecDeque::new();
+    // Links waiting for a thread: main must never wait for one (common::go),
+    // since every thread may be blocked sending to it (see common::Backlog).
+    let mut backlog = common::Backlog::new();
 
     // Crawl the web concurrently.
     let mut seen: HashSet<String> = HashSet::new();
     while n > 0 {
-        while let Some(link) = waiting.pop_front() {
-            let (tx, tokens, url) = (worklist_tx.clone(), tokens.clone(), link.clone());
-            let started = common::try_go(move || {
-                let _ = tx.send(crawl(&url, &tokens));
-            });
-            if started.is_err() {
-                waiting.push_front(link);
-                break;
-            }
-        }
-        let list = if waiting.is_empty() {
-            worklist.recv().ok()
-        } else {
-            match worklist.recv_timeout(RETRY) {
-                Ok(list) => Some(list),
-                Err(RecvTimeoutError::Timeout) => continue,
-                Err(RecvTimeoutError::Disconnected) => None,
-            }
+        // Main holds a sender: the worklist is never closed.
+        let Some(list) = backlog.recv(&worklist) else {
+            break;
         };
-        // Main holds a sender: the worklist cannot be closed.
-        let Some(list) = list else { break };
         n -= 1;
         for link in list {
             if seen.insert(link.clone()) {
                 n += 1;
-                waiting.push_back(link);
+                let (tx, tokens) = (worklist_tx.clone(), tokens.clone());
+                backlog.go(move || {
+                    let _ = tx.send(crawl(&link, &tokens));
+                });
             }
         }
     }
