@@ -16,23 +16,23 @@
 //! | `worklist := make(chan []string)`           | `bounded::<Vec<String>>(0)`                      |
 //! | `unseenLinks := make(chan string)`          | `bounded::<String>(0)`                           |
 //! | `for i := 0; i < 20; i++ { go func() {...}() }` | 20 (`--concurrency`) `thread::spawn`: a fixed number |
-//! | `for link := range unseenLinks`             | `unseen_links.recv()` in a loop (see `crawler`)  |
-//! | `go func() { worklist <- foundLinks }()`    | `common::try_go(move \|\| ...)`, within the thread budget |
+//! | `for link := range unseenLinks`             | `while let Some(link) = backlog.recv(&unseen_links)`, which meanwhile starts the kept sends |
+//! | `go func() { worklist <- foundLinks }()`    | `backlog.go(move \|\| ...)`: a thread of the budget, or kept until one is free |
 //! | `for list := range worklist`                | `for list in &worklist` (never ends: main keeps a sender) |
 //! | `seen := make(map[string]bool)`             | `HashSet<String>`, owned by main alone           |
 //! | `links.Extract(url)`                        | `links::extract(&url)` (ureq, scraper, url)      |
 //!
 //! Where Rust differs: every request has a timeout (`--timeout`), and the
 //! thread that sends each list back is started through the thread budget
-//! (`--max-threads`; see `crawler`).
+//! (`--max-threads`; see `common::Backlog`).
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::io::Write;
 use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded};
+use crossbeam_channel::bounded;
 
 /// Crawls the web from the given URLs with 20 crawler threads; it never
 /// stops (^C stops it).
@@ -46,8 +46,10 @@ struct Args {
     #[arg(required = true)]
     urls: Vec<String>,
 
-    /// How many crawler threads fetch at once (the book's 20)
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    /// How many crawler threads fetch at once (the book's 20; at most 1000)
+    // At most 1000: each is a plain thread outside the budget, and a huge
+    // number must not reach the system's thread limit.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=1000))]
     concurrency: u32,
 
     /// How long one fetch may take before it fails (e.g. 500ms, 10s)
@@ -57,10 +59,6 @@ struct Args {
     #[command(flatten)]
     threads: common::MaxThreads,
 }
-
-/// How long a crawler waits for a link before it tries again to start the
-/// sends that found no thread (see `crawler`).
-const RETRY: Duration = Duration::from_millis(10);
 
 fn crawl(url: &str) -> Vec<String> {
     println(url);
@@ -90,7 +88,20 @@ fn main() {
     // (a fixed number: started directly, outside the thread budget).
     for _ in 0..args.concurrency {
         let (unseen_links, worklist) = (unseen_links.clone(), worklist_tx.clone());
-        thread::spawn(move || crawler(&unseen_links, &worklist));
+        thread::spawn(move || {
+            // Sends waiting for a thread: a crawler must never wait for one
+            // (common::go), since the budget's threads may all be blocked
+            // sending to main while main is blocked handing it a link.
+            let mut backlog = common::Backlog::new();
+            // Main never closes unseen_links: this loop never ends.
+            while let Some(link) = backlog.recv(&unseen_links) {
+                let found_links = crawl(&link);
+                let worklist = worklist.clone();
+                backlog.go(move || {
+                    let _ = worklist.send(found_links);
+                });
+            }
+        });
     }
 
     // The main thread de-duplicates worklist items
@@ -103,51 +114,6 @@ fn main() {
                 let _ = unseen_links_tx.send(link);
             }
         }
-    }
-}
-
-/// One crawler: `for link := range unseenLinks`, sending the links it
-/// finds back from a fresh thread each time, so that it never waits on
-/// main while main waits on it.
-///
-/// At the thread budget no fresh thread can be had, and the crawler must
-/// not wait for one: the threads holding the tokens may all be blocked on
-/// the worklist while main is blocked handing this crawler a link. So the
-/// lists that found no thread (try_go) wait in a local queue, and the
-/// crawler goes on receiving links, trying again every RETRY.
-fn crawler(unseen_links: &Receiver<String>, worklist: &Sender<Vec<String>>) {
-    let mut waiting = VecDeque::new();
-    loop {
-        while let Some(send) = waiting.pop_front() {
-            if let Err(send) = common::try_go(send) {
-                waiting.push_front(send);
-                break;
-            }
-        }
-        let link = if waiting.is_empty() {
-            unseen_links.recv().ok()
-        } else {
-            match unseen_links.recv_timeout(RETRY) {
-                Ok(link) => Some(link),
-                Err(RecvTimeoutError::Timeout) => continue,
-                Err(RecvTimeoutError::Disconnected) => None,
-            }
-        };
-        // Main never closes unseen_links: this is `range`'s end, unreached.
-        let Some(link) = link else { return };
-        let found_links = crawl(&link);
-        waiting.push_back(send_back(worklist, found_links));
-    }
-}
-
-/// `func() { worklist <- foundLinks }`, for a fresh thread.
-fn send_back(
-    worklist: &Sender<Vec<String>>,
-    found_links: Vec<String>,
-) -> impl FnOnce() + Send + 'static {
-    let worklist = worklist.clone();
-    move || {
-        let _ = worklist.send(found_links);
     }
 }
 
