@@ -34,7 +34,10 @@
 //!   worklist until every crawl thread has sent its list (`n` reaches 0),
 //!   as du4 drains `fileSizes`: so when it returns, no thread of the crawl
 //!   is left, and it returns promptly because nothing in flight waits out
-//!   a timeout.
+//!   a timeout. Main checks `done` after each list rather than in a
+//!   `select` beside the worklist, since `Backlog::recv` (which starts the
+//!   links kept for a thread) receives from one channel; it hears of `done`
+//!   at once even so, because every crawl in flight then ends and sends.
 //!
 //! | Go                                        | Rust                                           |
 //! |-------------------------------------------|------------------------------------------------|
@@ -43,9 +46,10 @@
 //! | `req.Cancel = done`; `http.DefaultClient.Do(req)` | `links::extract_with(&agent, url)`; `agent.shutdown()` after `close(done)` |
 //! | `select { case <-done: return true; default: return false }` | `cancelled(&done)`: `done.try_recv()` is `Disconnected` |
 //! | `select { case tokens <- struct{}{}: case <-done: return nil }` | `select! { send(tokens, ()) -> _ => {}, recv(done) -> _ => return }` |
-//! | `for { select { case <-done: for range worklist {}; return ... } }` | drain `n` lists, then return |
+//! | `for { select { case <-done: for range worklist {}; return ... } }` | after each list, `if cancelled(&done)`: drain `n` lists, then return |
+//! | `go func(link string) { worklist <- crawl(link) }(link)` | `backlog.go(move \|\| ...)`; `backlog.recv(&worklist)` is `<-worklist` (as in crawl2) |
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::time::Duration;
 
@@ -82,10 +86,6 @@ struct Args {
     #[arg(long, hide = true)]
     report_threads: bool,
 }
-
-/// How long main waits for a list before it tries again to start links
-/// that found no thread (as in crawl2).
-const RETRY: Duration = Duration::from_millis(10);
 
 /// What every crawl thread shares.
 #[derive(Clone)]
@@ -158,52 +158,37 @@ fn main() {
         let _ = tx.send(urls);
     });
 
-    // Links whose thread is not started yet: as in crawl2, main never
-    // waits for a thread, since the threads may all wait for main.
-    let mut waiting: VecDeque<String> = VecDeque::new();
+    // Links waiting for a thread: as in crawl2, main must never wait for
+    // one (common::go), since the threads may all wait for main.
+    let mut backlog = common::Backlog::new();
 
     let mut seen: HashSet<String> = HashSet::new();
     while n > 0 {
-        while let Some(link) = waiting.pop_front() {
-            let (tx, c, url) = (worklist_tx.clone(), crawler.clone(), link.clone());
-            let started = common::try_go(move || {
-                let _ = tx.send(crawl(&url, &c));
-            });
-            if started.is_err() {
-                waiting.push_front(link);
-                break;
-            }
-        }
-        let retry = if waiting.is_empty() {
-            crossbeam_channel::never()
-        } else {
-            crossbeam_channel::after(RETRY)
+        // Main holds a sender: the worklist cannot be closed.
+        let Some(list) = backlog.recv(&worklist) else {
+            return;
         };
-        select! {
-            recv(done) -> _ => {
-                // Cancelled: forget the links not started, and let every
-                // crawl in flight finish, which it does at once.
-                n -= waiting.len();
-                for _ in 0..n {
-                    let _ = worklist.recv();
-                }
-                if args.report_threads {
-                    common::log_print!("threads left besides main: {}", threads_left());
-                }
-                return;
+        n -= 1;
+        if cancelled(&done) {
+            // Cancelled: forget the links not started, and let every
+            // crawl in flight finish, which it does at once.
+            n -= backlog.len();
+            for _ in 0..n {
+                let _ = worklist.recv();
             }
-            recv(worklist) -> list => {
-                // Main holds a sender: the worklist cannot be closed.
-                let Ok(list) = list else { return };
-                n -= 1;
-                for link in list {
-                    if seen.insert(link.clone()) {
-                        n += 1;
-                        waiting.push_back(link);
-                    }
-                }
+            if args.report_threads {
+                common::log_print!("threads left besides main: {}", threads_left());
             }
-            recv(retry) -> _ => {}
+            return;
+        }
+        for link in list {
+            if seen.insert(link.clone()) {
+                n += 1;
+                let (tx, c) = (worklist_tx.clone(), crawler.clone());
+                backlog.go(move || {
+                    let _ = tx.send(crawl(&link, &c));
+                });
+            }
         }
     }
 }

@@ -29,15 +29,15 @@
 //! | `type work struct { depth int; links []string }`  | `struct Work { depth, links }`              |
 //! | `worklist := make(chan work)`                      | `bounded::<Work>(0)`                        |
 //! | `seen := make(map[string]int)`                     | `HashMap<String, usize>`: the smallest depth fetched at |
-//! | `go func() { worklist <- work{d + 1, crawl(link)} }()` | `common::try_go(...)`, as in crawl2    |
+//! | `go func() { worklist <- work{d + 1, crawl(link)} }()` | `backlog.go(move \|\| ...)`; `backlog.recv(&worklist)` is `<-worklist` (as in crawl2) |
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
 
 use clap::Parser;
 use common::threads::Tokens;
-use crossbeam_channel::{RecvTimeoutError, bounded};
+use crossbeam_channel::bounded;
 
 /// Crawls the web from the given URLs, following links at most --depth
 /// deep (exercise 8.6 of gopl.io/ch8, grown from gopl.io/ch8/crawl2).
@@ -72,10 +72,6 @@ struct Work {
     depth: usize,
     links: Vec<String>,
 }
-
-/// How long main waits for a list before it tries again to start links
-/// that found no thread (as in crawl2).
-const RETRY: Duration = Duration::from_millis(10);
 
 /// Fetches `url` and returns its links; prints `url` unless it was
 /// printed before (a refetch for a shorter path).
@@ -113,37 +109,14 @@ fn main() {
         });
     });
 
-    // Links whose thread is not started yet: as in crawl2, main never
-    // waits for a thread, since the threads may all wait for main.
-    let mut waiting: VecDeque<(String, usize, bool)> = VecDeque::new();
+    // Links waiting for a thread: as in crawl2, main must never wait for
+    // one (common::go), since the threads may all wait for main.
+    let mut backlog = common::Backlog::new();
 
     let mut seen: HashMap<String, usize> = HashMap::new();
     while n > 0 {
-        while let Some((link, depth, print)) = waiting.pop_front() {
-            let (tx, tokens, url) = (worklist_tx.clone(), tokens.clone(), link.clone());
-            let started = common::try_go(move || {
-                let links = crawl(&url, print, &tokens);
-                let _ = tx.send(Work {
-                    depth: depth + 1,
-                    links,
-                });
-            });
-            if started.is_err() {
-                waiting.push_front((link, depth, print));
-                break;
-            }
-        }
-        let work = if waiting.is_empty() {
-            worklist.recv().ok()
-        } else {
-            match worklist.recv_timeout(RETRY) {
-                Ok(work) => Some(work),
-                Err(RecvTimeoutError::Timeout) => continue,
-                Err(RecvTimeoutError::Disconnected) => None,
-            }
-        };
         // Main holds a sender: the worklist cannot be closed.
-        let Some(Work { depth, links }) = work else {
+        let Some(Work { depth, links }) = backlog.recv(&worklist) else {
             break;
         };
         n -= 1;
@@ -155,7 +128,14 @@ fn main() {
             if before.is_none_or(|d| depth < d) {
                 seen.insert(link.clone(), depth);
                 n += 1;
-                waiting.push_back((link, depth, before.is_none()));
+                let (tx, tokens, print) = (worklist_tx.clone(), tokens.clone(), before.is_none());
+                backlog.go(move || {
+                    let links = crawl(&link, print, &tokens);
+                    let _ = tx.send(Work {
+                        depth: depth + 1,
+                        links,
+                    });
+                });
             }
         }
     }
