@@ -87,6 +87,7 @@ pub struct Budget {
     tokens: Tokens,
     max: usize,
     stack_size: Option<usize>,
+    /// Whether reaching the budget is logged (once); see [`Budget::quiet`].
     reported: AtomicBool,
 }
 
@@ -104,6 +105,13 @@ impl Budget {
     /// The same budget, each thread with a stack of `bytes`.
     pub fn with_stack_size(mut self, bytes: usize) -> Budget {
         self.stack_size = Some(bytes);
+        self
+    }
+
+    /// The same budget, never logged when reached: for a budget that a
+    /// program chose as part of its design, not the system's ceiling.
+    pub fn quiet(self) -> Budget {
+        self.reported.store(true, Ordering::Relaxed);
         self
     }
 
@@ -337,6 +345,18 @@ impl MaxThreads {
     /// holds a file descriptor.
     pub fn server_budget(&self) -> Budget {
         self.budget_for(true)
+    }
+
+    /// The budget this flag gives a program for which more than `most`
+    /// threads would only wait (du3's walkers share 20 directory reads):
+    /// the flag's number if given, else `most` or what the system allows,
+    /// if less. Reaching that default is not logged: it is the program's
+    /// design, not the system's ceiling.
+    pub fn budget_at_most(&self, most: usize) -> Budget {
+        match self.max_threads {
+            Some(_) => self.budget(),
+            None => Budget::new(SystemLimits::read().budget(false).min(most)).quiet(),
+        }
     }
 
     fn budget_for(&self, server: bool) -> Budget {

@@ -50,7 +50,7 @@ fn main() {
     let du3 = bin.join("du3").to_string_lossy().into_owned();
     let cases: Vec<(&str, Vec<String>)> = vec![
         ("du1", vec![du1, root.clone()]),
-        ("du3", vec![du3.clone(), root.clone()]),
+        ("du3 (default: 32 threads)", vec![du3.clone(), root.clone()]),
         (
             "du3 --max-threads 4",
             args(&du3, &["--max-threads", "4", &root]),
@@ -60,8 +60,8 @@ fn main() {
             args(&du3, &["--max-threads", "16", &root]),
         ),
         (
-            "du3 --max-threads 64",
-            args(&du3, &["--max-threads", "64", &root]),
+            "du3 --max-threads 16000 (the system's ceiling)",
+            args(&du3, &["--max-threads", "16000", &root]),
         ),
         (
             "du -s --apparent-size",
