@@ -540,6 +540,16 @@ mod tests {
     }
 
     #[test]
+    fn a_program_may_cap_its_default_budget_but_not_the_flag() {
+        let default = MaxThreads { max_threads: None };
+        assert_eq!(default.budget_at_most(32).max(), 32);
+        let given = MaxThreads {
+            max_threads: Some(1000),
+        };
+        assert_eq!(given.budget_at_most(32).max(), 1000);
+    }
+
+    #[test]
     fn this_machine_gives_a_budget() {
         let n = SystemLimits::read().budget(true);
         assert!(n > 100, "{n}");
