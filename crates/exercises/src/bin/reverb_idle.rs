@@ -41,15 +41,14 @@
 //! (`set_read_timeout`) stands in for the `select`: the same ten seconds,
 //! without a second thread.
 
-use std::io::Write;
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::thread;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Parser;
-use common::{Scanner, to_lower, to_upper};
+use common::Scanner;
 use crossbeam_channel::{after, bounded, select};
+use reverb2::echo; // reverb2's own: loud, as it came, quiet
 
 /// Exercise 8.8: reverb2 that disconnects a client silent for 10 seconds.
 ///
@@ -102,15 +101,6 @@ fn serve(listener: TcpListener, delay: Duration, timeout: Duration) {
     }
 }
 
-/// Echoes `shout` to `c` loud, then moderate, then quiet, `delay` apart.
-fn echo(c: &Mutex<TcpStream>, shout: &[u8], delay: Duration) {
-    fprintln_tab(c, &to_upper(shout));
-    thread::sleep(delay);
-    fprintln_tab(c, shout);
-    thread::sleep(delay);
-    fprintln_tab(c, &to_lower(shout));
-}
-
 /// Echoes each line from `input`, each shout on a thread of its own, until
 /// the input ends or nothing is shouted for `timeout`.
 fn handle_conn(input: TcpStream, delay: Duration, timeout: Duration) {
@@ -159,13 +149,4 @@ fn handle_conn(input: TcpStream, delay: Duration, timeout: Duration) {
     // down also ends the reading thread, and dropping `shouts` frees it if it
     // was waiting to send.
     let _ = input.shutdown(Shutdown::Both);
-}
-
-/// Go's `fmt.Fprintln(c, "\t", s)`: one whole line, `"\t " + s + "\n"`,
-/// written while holding the connection's lock so lines never interleave.
-/// Errors are ignored, as in Go.
-fn fprintln_tab(c: &Mutex<TcpStream>, s: &[u8]) {
-    let line = [b"\t ", s, b"\n"].concat();
-    let mut c = c.lock().unwrap_or_else(PoisonError::into_inner);
-    let _ = c.write_all(&line);
 }

@@ -39,15 +39,14 @@
 //! | `go echo(c, shout, delay)`             | `common::go_or_run(...)` (thread budget)  |
 //! | `go handleConn(conn)`                  | `common::go(...)` (thread budget)         |
 
-use std::io::Write;
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::thread;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Parser;
-use common::{Scanner, to_lower, to_upper};
+use common::Scanner;
 use crossbeam_utils::sync::WaitGroup;
+use reverb2::echo; // reverb2's own: loud, as it came, quiet
 
 /// Exercise 8.4: reverb2 that waits for its echoes before closing.
 ///
@@ -97,15 +96,6 @@ fn serve(listener: TcpListener, delay: Duration) {
     }
 }
 
-/// Echoes `shout` to `c` loud, then moderate, then quiet, `delay` apart.
-fn echo(c: &Mutex<TcpStream>, shout: &[u8], delay: Duration) {
-    fprintln_tab(c, &to_upper(shout));
-    thread::sleep(delay);
-    fprintln_tab(c, shout);
-    thread::sleep(delay);
-    fprintln_tab(c, &to_lower(shout));
-}
-
 /// Echoes each line from `input`, each shout on a thread of its own; at the
 /// end of input, waits for the echoes, then closes the write half.
 fn handle_conn(input: TcpStream, delay: Duration) {
@@ -128,13 +118,4 @@ fn handle_conn(input: TcpStream, delay: Duration) {
 
     wg.wait(); // every echo has been written
     let _ = input.shutdown(Shutdown::Write);
-}
-
-/// Go's `fmt.Fprintln(c, "\t", s)`: one whole line, `"\t " + s + "\n"`,
-/// written while holding the connection's lock so lines never interleave.
-/// Errors are ignored, as in Go.
-fn fprintln_tab(c: &Mutex<TcpStream>, s: &[u8]) {
-    let line = [b"\t ", s, b"\n"].concat();
-    let mut c = c.lock().unwrap_or_else(PoisonError::into_inner);
-    let _ = c.write_all(&line);
 }
