@@ -74,8 +74,8 @@ const SIZE: u32 = 1024;
 #[derive(Parser)]
 #[command(name = "mandelbrot", version)]
 struct Args {
-    /// How many worker threads compute rows (1 to 1024); by default one per
-    /// CPU
+    /// How many worker threads compute rows (1 to 1024); by default twice
+    /// the CPUs, which measured faster than one per CPU on a busy machine
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     workers: Option<u32>,
 
@@ -99,7 +99,7 @@ fn main() {
         render_sequential(args.size)
     } else {
         let cpus = thread::available_parallelism().map_or(1, |n| n.get());
-        let workers = args.workers.map_or(cpus, |n| n as usize);
+        let workers = args.workers.map_or((2 * cpus).min(1024), |n| n as usize);
         render_parallel(args.size, workers)
     };
     let mut png = Vec::new();
