@@ -121,6 +121,27 @@ fn image_stream_writes_a_jpeg() {
     assert_eq!(err.to_string(), "image: unknown format");
 }
 
+/// Decoded photos go into buffers kept from earlier images, larger or
+/// smaller: every thumbnail must still be its own photo's, pixel for pixel
+/// (a PNG thumbnail, lossless), as from a fresh decode by `image`.
+#[test]
+fn kept_pixel_buffers_give_each_photo_its_own_thumbnail() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (w, h)) in [(640, 480), (300, 200), (360, 640), (640, 480), (64, 48)]
+        .into_iter()
+        .enumerate()
+    {
+        let f = jpeg(dir.path(), &format!("p{i}.jpg"), w, h);
+        let out = dir.path().join(format!("p{i}.thumb.png"));
+        let out = out.to_str().unwrap();
+        thumbnail::image_file2(out, &f).unwrap();
+        let want = thumbnail::image(&image::open(&f).unwrap().to_rgb8());
+        let got = image::open(out).unwrap().to_rgb8();
+        assert_eq!(got.dimensions(), want.dimensions(), "{w}×{h}");
+        assert!(got == want, "{w}×{h}: not the photo's own thumbnail");
+    }
+}
+
 #[test]
 fn bad_inputs_leave_nothing_behind_and_inputs_are_untouched() {
     let dir = tempfile::tempdir().unwrap();
