@@ -93,6 +93,18 @@ pub fn parse_stack_size(text: &str) -> Result<usize, String> {
     Ok(size)
 }
 
+/// Parses a `--tick`: a duration such as `1s` or `200ms` (humantime),
+/// greater than zero. (Go's `time.Tick` returns nil for a period of zero or
+/// less, and receiving from nil blocks forever: the runtime would report a
+/// deadlock.)
+pub fn parse_tick(text: &str) -> Result<std::time::Duration, String> {
+    let tick = humantime::parse_duration(text).map_err(|err| err.to_string())?;
+    if tick.is_zero() {
+        return Err("the tick must be longer than zero".to_string());
+    }
+    Ok(tick)
+}
+
 /// Standard output as Go's `os.Stdout` behaves: unbuffered, every write goes
 /// straight out, and a closed pipe ends the program quietly.
 ///

@@ -41,7 +41,7 @@ struct Args {
     from: u32,
 
     /// The time between two numbers (e.g. 1s, 200ms)
-    #[arg(long, default_value = "1s", value_parser = parse_tick)]
+    #[arg(long, default_value = "1s", value_parser = common::parse_tick)]
     tick: Duration,
 }
 
@@ -62,15 +62,4 @@ fn main() {
 
 fn launch(out: &mut impl Write) {
     common::must_write(writeln!(out, "Lift off!"));
-}
-
-/// A `--tick`: a humantime duration greater than zero. (Go's `time.Tick`
-/// returns nil for a period of zero or less, and receiving from nil blocks
-/// forever: the runtime would report a deadlock.)
-fn parse_tick(text: &str) -> Result<Duration, String> {
-    let tick = humantime::parse_duration(text).map_err(|err| err.to_string())?;
-    if tick.is_zero() {
-        return Err("the tick must be longer than zero".to_string());
-    }
-    Ok(tick)
 }

@@ -42,7 +42,7 @@ struct Args {
 
     /// The length of one tick (e.g. 1s, 200ms); the launch waits
     /// FROM × TICK
-    #[arg(long, default_value = "1s", value_parser = parse_tick)]
+    #[arg(long, default_value = "1s", value_parser = common::parse_tick)]
     tick: Duration,
 }
 
@@ -81,13 +81,4 @@ fn main() {
 
 fn launch(out: &mut impl Write) {
     common::must_write(writeln!(out, "Lift off!"));
-}
-
-/// A `--tick`: a humantime duration greater than zero.
-fn parse_tick(text: &str) -> Result<Duration, String> {
-    let tick = humantime::parse_duration(text).map_err(|err| err.to_string())?;
-    if tick.is_zero() {
-        return Err("the tick must be longer than zero".to_string());
-    }
-    Ok(tick)
 }

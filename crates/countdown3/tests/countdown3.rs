@@ -4,7 +4,10 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::testing::{Program, assert_full_disk_fails, assert_help_and_version, next_line};
+use common::testing::{
+    Program, assert_bad_tick_is_a_usage_error, assert_closed_stdout_ends_it_quietly,
+    assert_full_disk_fails, assert_help_and_version, next_line,
+};
 
 const EXE: &str = env!("CARGO_BIN_EXE_countdown3");
 
@@ -96,25 +99,12 @@ fn the_ticker_has_no_thread_of_its_own() {
 
 #[test]
 fn a_bad_tick_is_a_usage_error() {
-    for (tick, why) in [("soon", "expected number"), ("0s", "longer than zero")] {
-        let (status, out, err) = Program::start(EXE, &["--tick", tick]).finish();
-        assert_eq!(status.code(), Some(2), "{err}");
-        assert!(out.is_empty());
-        assert!(
-            err.contains(&format!("invalid value '{tick}' for '--tick <TICK>'")),
-            "{err}"
-        );
-        assert!(err.contains(why), "{err}");
-    }
+    assert_bad_tick_is_a_usage_error(EXE);
 }
 
 #[test]
 fn a_closed_stdout_ends_it_quietly() {
-    let mut program = Program::start(EXE, &["--tick", "10ms"]);
-    drop(program.child.stdout.take());
-    let (status, _, err) = program.finish();
-    assert!(status.success(), "{status:?}: {err}");
-    assert_eq!(err, "");
+    assert_closed_stdout_ends_it_quietly(EXE, &["--tick", "10ms"]);
 }
 
 #[test]
