@@ -29,7 +29,8 @@
 //!
 //! The scaling is the book's, literally, pixel for pixel: [`image()`]. It
 //! costs next to nothing; decoding the full-size JPEG is nearly all the
-//! work. Decoding straight at 1/8 scale (DCT scaling, with `jpeg-decoder`)
+//! work. A decoded photo goes into a buffer kept from an earlier one
+//! (`spare_pixels`), which saves zeroing it and faulting it in afresh. Decoding straight at 1/8 scale (DCT scaling, with `jpeg-decoder`)
 //! was tried and measured: it took more CPU time per image than zune-jpeg's
 //! full-size decode (the decoder inside `image`), so it is not used
 //! (figures in the README).
