@@ -226,9 +226,7 @@ fn stream(w: impl Write, mut r: impl Read, format: ImageFormat) -> Result<(), Er
 /// `image.Decode` tells them) and returns its thumbnail.
 fn thumbnail_of(data: &[u8]) -> Result<DynamicImage, Error> {
     if data.starts_with(b"\xff\xd8") {
-        // The decoded photo goes into a buffer kept from an earlier image.
-        let mut pixels = spare_pixels::take();
-        let (width, height) = decode_jpeg(data, &mut pixels)?;
+        let (pixels, width, height) = decode_jpeg(data)?;
         let src = RgbView::from_raw(width, height, &pixels[..])
             .ok_or_else(|| Error::Codec("invalid JPEG format: short pixel data".to_string()))?;
         let thumb = image(&src).into();
@@ -252,12 +250,12 @@ fn thumbnail_of(data: &[u8]) -> Result<DynamicImage, Error> {
 /// An RGB image in a borrowed buffer: a decoded JPEG, in [`spare_pixels`].
 type RgbView<'a> = ImageBuffer<Rgb<u8>, &'a [u8]>;
 
-/// Decodes a JPEG into RGB pixels in `pixels` (made larger if it is too
-/// small; a larger one keeps its length) and returns its width and height.
-/// It uses zune-jpeg (as `image` does) in strict mode: Go's decoder rejects
-/// a truncated or corrupt file, and so do we, rather than fill the missing
-/// part with grey.
-fn decode_jpeg(data: &[u8], pixels: &mut Vec<u8>) -> Result<(u32, u32), Error> {
+/// Decodes a JPEG into RGB pixels, in a buffer kept from an earlier image
+/// (it may be longer than needed), and returns them with the width and
+/// height. It uses zune-jpeg (as `image` does) in strict mode: Go's decoder
+/// rejects a truncated or corrupt file, and so do we, rather than fill the
+/// missing part with grey.
+fn decode_jpeg(data: &[u8]) -> Result<(Vec<u8>, u32, u32), Error> {
     use zune_jpeg::zune_core::{bytestream::ZCursor, colorspace::ColorSpace, options};
 
     let options = options::DecoderOptions::default()
@@ -279,14 +277,12 @@ fn decode_jpeg(data: &[u8], pixels: &mut Vec<u8>) -> Result<(u32, u32), Error> {
         .decode_headers()
         .map_err(|err| invalid(err.to_string()))?;
     let size = decoder.output_buffer_size().unwrap_or_default();
-    if pixels.len() < size {
-        *pixels = vec![0; size];
-    }
+    let mut pixels = spare_pixels::take(size);
     decoder
-        .decode_into(pixels)
+        .decode_into(&mut pixels)
         .map_err(|err| invalid(err.to_string()))?;
     let (width, height) = decoder.dimensions().unwrap_or_default();
-    Ok((width as u32, height as u32)) // JPEG sides fit in 16 bits
+    Ok((pixels, width as u32, height as u32)) // JPEG sides fit in 16 bits
 }
 
 /// Buffers for decoded photos, kept from one image for the next.
@@ -303,11 +299,16 @@ mod spare_pixels {
 
     static SPARE: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
 
-    /// The largest spare buffer, or an empty one.
-    pub(super) fn take() -> Vec<u8> {
+    /// A buffer of at least `size` bytes: the largest spare one if it is
+    /// large enough, else a new one (the spare one is then dropped, so that
+    /// there are never more buffers than images in flight).
+    pub(super) fn take(size: usize) -> Vec<u8> {
         let mut spare = SPARE.lock().unwrap_or_else(PoisonError::into_inner);
         let largest = (0..spare.len()).max_by_key(|&i| spare[i].len());
-        largest.map_or_else(Vec::new, |i| spare.swap_remove(i))
+        match largest.map(|i| spare.swap_remove(i)) {
+            Some(pixels) if pixels.len() >= size => pixels,
+            _ => vec![0; size],
+        }
     }
 
     /// Keeps `pixels` for the next image.
