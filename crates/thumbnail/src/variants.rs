@@ -56,8 +56,8 @@ pub struct Options {
 /// With a fresh, short-lived thread per file, one per CPU leaves CPUs idle:
 /// the OS does not always start the next thread on the CPU that just freed
 /// up. A spare per CPU keeps both busy here (measured with 2 CPUs and
-/// `examples/bench.rs`: 0.79–0.83 of what two separate processes get with
-/// 2 jobs, 0.91–0.95 with 4; see the README).
+/// `examples/bench.rs`: 0.79–0.88 of what two separate processes get with
+/// 2 jobs, 0.91–0.97 with 4; see the README).
 pub fn default_jobs() -> usize {
     thread::available_parallelism().map_or(1, |n| n.get() * 2)
 }
