@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! $ cargo build --release -p chat
-//! $ cargo run --release -p chat --example bench [-- ROUNDS]
+//! $ cargo run --release -p chat --example chat_bench [-- ROUNDS]
 //! ```
 //!
 //! Two loads, each against the release `chat` beside this example and

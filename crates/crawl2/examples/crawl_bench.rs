@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo build --release -p crawl2 -p crawl3
-//! cargo run --release -p crawl2 --example bench [-- PAGES [ROUNDS]]
+//! cargo run --release -p crawl2 --example crawl_bench [-- PAGES [ROUNDS]]
 //! ```
 //!
 //! It serves a generated site (`links::testing::Site`) of about PAGES

@@ -1,5 +1,5 @@
 //! How fast du3 walks a big tree, against du1 and GNU tools in the same run:
-//! `cargo run --release -p du3 --example bench [-- ROUNDS]`.
+//! `cargo run --release -p du3 --example du_bench [-- ROUNDS]`.
 //!
 //! It builds du1 and du3 (release), makes a tree of 101,000 entries in a
 //! temporary directory (100 directories of 100 directories of 10 files:
@@ -163,7 +163,7 @@ fn build() -> PathBuf {
         .status()
         .expect("run cargo");
     assert!(status.success(), "cargo build failed");
-    // This example is target/release/examples/bench.
+    // This example is target/release/examples/du_bench.
     let exe = std::env::current_exe().expect("current_exe");
     exe.parent()
         .and_then(Path::parent)
