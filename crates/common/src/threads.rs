@@ -327,8 +327,8 @@ impl std::fmt::Debug for Backlog {
 #[derive(Debug, Clone, clap::Args)]
 pub struct MaxThreads {
     /// The most threads to run at once. At the budget, servers stop
-    /// accepting until a thread is free, and work that would start a thread
-    /// runs in place instead. Default: what the system allows
+    /// accepting until a thread is free, and other work runs in place or
+    /// waits its turn. Default: what the system allows
     /// (vm.max_map_count / 4, kernel.threads-max, ulimit -u, and for servers
     /// ulimit -n), about 16,000 threads on a common Linux
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
