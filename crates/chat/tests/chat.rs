@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use common::testing::{
     Client, PATIENCE, Program, Server, assert_help_and_version, assert_listen_failures,
-    go_log_message,
+    go_log_message, threads_of,
 };
 
 const CHAT: &str = env!("CARGO_BIN_EXE_chat");
@@ -434,14 +434,4 @@ fn a_listen_failure_is_one_log_line_and_exit_status_1() {
 #[test]
 fn help_and_version() {
     assert_help_and_version(CHAT, "chat");
-}
-
-/// `Threads:` of `/proc/PID/status`.
-fn threads_of(pid: u32) -> usize {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("Threads:"))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or(0)
 }

@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use common::testing::Program;
+use common::testing::{Program, threads_of};
 use support::*;
 
 const DU3: &str = env!("CARGO_BIN_EXE_du3");
@@ -66,12 +66,9 @@ fn a_budget_of_2_threads_walks_everything() {
     let program = Program::start(DU3, &["--max-threads", "2", &root, &root]);
     let pid = program.child.id();
     let mut most = 0;
-    while let Some(threads) = threads_of(pid) {
-        most = most.max(threads);
+    while !program_exited(pid) {
+        most = most.max(threads_of(pid));
         std::thread::sleep(Duration::from_millis(2));
-        if program_exited(pid) {
-            break;
-        }
     }
     let (status, out, err) = program.finish();
     assert_eq!(status.code(), Some(0));

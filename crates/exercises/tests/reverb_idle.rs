@@ -6,7 +6,7 @@ use std::net::Shutdown;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::testing::{PATIENCE, Program, Server, assert_listen_failures};
+use common::testing::{PATIENCE, Program, Server, assert_listen_failures, threads_of};
 
 const REVERB_IDLE: &str = env!("CARGO_BIN_EXE_reverb_idle");
 
@@ -124,13 +124,6 @@ fn at_a_budget_of_one_or_two_threads_every_client_is_served() {
             client.join().expect("a client was not served in full");
         }
     }
-}
-
-/// The `Threads:` count of process `pid`, from `/proc/PID/status`.
-fn threads_of(pid: u32) -> usize {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let line = status.lines().find(|l| l.starts_with("Threads:")).unwrap();
-    line["Threads:".len()..].trim().parse().unwrap()
 }
 
 #[test]

@@ -412,10 +412,3 @@ pub fn files_in(line: &str) -> u64 {
         .unwrap_or_else(|| panic!("not a totals line: {line:?}"));
     files.parse().expect("a number of files")
 }
-
-/// The `Threads:` of process `pid` now, if it still runs.
-pub fn threads_of(pid: u32) -> Option<usize> {
-    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|line| line.starts_with("Threads:"))?;
-    line["Threads:".len()..].trim().parse().ok()
-}
