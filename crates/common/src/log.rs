@@ -2,8 +2,8 @@
 //! error that starts with the local date and time, `2026/11/28 14:02:54 `.
 //!
 //! Go's `log` has no levels and is never filtered, so a logging facade with
-//! environment filters would change what the programs print; two macros over
-//! chrono are all it takes.
+//! environment filters would change what the programs print; two macros are all it
+//! takes.
 
 use std::io::{self, Write};
 
@@ -13,7 +13,7 @@ use std::io::{self, Write};
 /// mix, as with Go's `log`.
 #[doc(hidden)]
 pub fn write_line(message: std::fmt::Arguments<'_>) {
-    let now = chrono::Local::now().format("%Y/%m/%d %H:%M:%S");
+    let now = crate::now().strftime("%Y/%m/%d %H:%M:%S");
     let mut line = format!("{now} {message}");
     // Like Go's log.Print, add a newline unless there is one already.
     if !line.ends_with('\n') {

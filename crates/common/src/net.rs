@@ -57,12 +57,51 @@ pub fn dial(addr: &str) -> io::Result<TcpStream> {
     Err(first_error.unwrap_or_else(|| io::Error::other(format!("dial tcp {addr}: no address"))))
 }
 
+/// Go's `listener.Accept()`, within the thread budget: waits until the
+/// budget has room for the client's thread, then takes the next client, so
+/// that while the budget is spent new clients wait in the listen backlog.
+///
+/// - A client that waited there and hung up meanwhile is passed over, so
+///   that a crowd that gave up costs nothing once threads come free.
+/// - The error reads like Go's,
+///   `accept tcp 127.0.0.1:8000: accept4: too many open files`, and comes
+///   after a moment's pause: Go's accept loop retries at once, and out of
+///   descriptors logs some 600,000 lines a second. Backing off, as Go's own
+///   `net/http` does, keeps the server quiet until descriptors come back.
+pub fn accept(listener: &TcpListener) -> io::Result<TcpStream> {
+    let waited = crate::threads::budget().wait_for_room();
+    loop {
+        match listener.accept() {
+            Ok((conn, _)) if waited && hung_up(&conn) => continue,
+            Ok((conn, _)) => return Ok(conn),
+            Err(err) => {
+                thread::sleep(BACK_OFF);
+                let what = match listener.local_addr() {
+                    Ok(sa) => format!("accept tcp {sa}: accept4"),
+                    Err(_) => "accept tcp: accept4".to_string(),
+                };
+                return Err(context(err, &what));
+            }
+        }
+    }
+}
+
+/// Whether the client at the other end of `conn` has closed it without a
+/// word (or reset it): it sent nothing before its end of input.
+fn hung_up(conn: &TcpStream) -> bool {
+    if conn.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let peeked = conn.peek(&mut [0; 1]);
+    let _ = conn.set_nonblocking(false);
+    match peeked {
+        Ok(n) => n == 0,
+        Err(err) => err.kind() != io::ErrorKind::WouldBlock,
+    }
+}
+
 /// Logs a failed `Accept`, as the book's servers do, and waits a moment
 /// before the loop tries again.
-///
-/// Go's accept loop retries at once: out of descriptors, it logs some
-/// 600,000 lines a second. Backing off, as Go's own `net/http` does, keeps
-/// the server quiet and cool until descriptors come back.
 pub fn accept_failed(listener: &TcpListener, err: &io::Error) {
     match listener.local_addr() {
         Ok(sa) => crate::log_print!("accept tcp {sa}: accept4: {}", go_error(err)),
@@ -135,6 +174,22 @@ mod tests {
     fn listen_uses_the_first_ipv4_address_of_localhost() {
         let listener = listen("localhost:0").unwrap();
         assert!(listener.local_addr().unwrap().is_ipv4());
+    }
+
+    #[test]
+    fn accept_passes_over_a_waiting_client_that_hung_up_only_at_the_budget() {
+        let listener = listen("127.0.0.1:0").unwrap();
+        let sa = listener.local_addr().unwrap();
+        let gone = TcpStream::connect(sa).unwrap();
+        drop(gone);
+        thread::sleep(Duration::from_millis(100));
+        // With room in the budget, even a client that hung up is served.
+        let conn = accept(&listener).unwrap();
+        assert!(hung_up(&conn));
+        let mut live = TcpStream::connect(sa).unwrap();
+        std::io::Write::write_all(&mut live, b"hi").unwrap();
+        thread::sleep(Duration::from_millis(100));
+        assert!(!hung_up(&accept(&listener).unwrap()));
     }
 
     #[test]

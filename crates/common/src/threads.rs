@@ -1,104 +1,96 @@
 //! The thread budget: Go's `go` statement, within what the system can give.
 //!
-//! Goroutines are cheap and threads are not. Go starts a million goroutines
-//! without a murmur; a Rust process gets about 16,000 threads here. Each
-//! thread takes four memory mappings (its stack and guard page, std's signal
-//! stack and its guard page) and Linux allows 65,530 per process
-//! (`cat /proc/sys/vm/max_map_count`). Past that, std aborts the whole
+//! Goroutines are cheap and threads are not. A Rust process gets about
+//! 16,000 threads here: each takes four memory mappings (its stack and
+//! guard page, std's signal stack and its guard page), Linux allows 65,530
+//! per process (`vm.max_map_count`), and past that std aborts the whole
 //! process from inside the new thread, where no `Result` can catch it.
 //!
-//! So every program that starts a thread per client, line, file, directory
-//! or link starts it through a [`Budget`]: the book's counting semaphore of
-//! 8.6, a channel of [`Tokens`], one token per running thread.
+//! So the listings start every thread per client, line, file, directory or
+//! link with [`go`], which counts them against one budget:
 //!
-//! | Go                                      | here                                   |
-//! |-----------------------------------------|----------------------------------------|
-//! | `var tokens = make(chan struct{}, n)`   | [`Tokens::new(n)`](Tokens::new)        |
-//! | `tokens <- struct{}{}` / `<-tokens`     | [`Tokens::acquire`] / dropping the [`Token`] |
-//! | `go f()` in an accept loop              | [`go`]: waits while the budget is spent |
-//! | `go f()` inside work that holds a thread | [`go_or_run`]: runs `f` in place while the budget is spent |
+//! - Called from a thread that holds none of the budget (`main`, an accept
+//!   loop), `go` waits while the budget is spent. Servers wait in
+//!   [`accept`](crate::accept) instead, before they take the next client.
+//! - Called from a thread the budget started (an echo from a connection's
+//!   handler, a subdirectory's walk), `go` never waits: at the budget it
+//!   runs `f` right there. So the budget cannot deadlock.
+//! - In a server the budget is fair: the threads that a client's handler
+//!   starts, and theirs, never number more than the threads still free, so
+//!   one client that stops reading slows only itself.
+//! - [`go_queued`] never waits and never runs `f` in place: at the budget it
+//!   keeps `f` until a thread ends. The crawlers' `main` needs it.
 //!
-//! Only a thread that holds no token may wait for one (an accept loop,
-//! `main`). A thread started through the budget never waits for another:
-//! it uses [`go_or_run`] or [`try_go`], so the budget cannot deadlock.
+//! A thread that panics gives its place back as it unwinds.
 
-use std::io;
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread;
+use std::time::Duration;
 
-use crossbeam_channel::{Receiver, Sender, bounded};
+/// How long a thread that waits for the system waits after it refused a
+/// thread: long enough not to spin, short enough to recover at once.
+const BACK_OFF: Duration = Duration::from_millis(50);
 
-/// How long [`Budget::go`] waits after the system refused a thread before
-/// it tries again: long enough not to spin, short enough to recover at once.
-const BACK_OFF: std::time::Duration = std::time::Duration::from_millis(50);
+type Job = Box<dyn FnOnce() + Send>;
 
-/// A counting semaphore, as the book writes one in 8.6
-/// (`var tokens = make(chan struct{}, 20)`): a channel buffered to `n`.
-/// Sending a token acquires (`tokens <- struct{}{}`), and blocks while all
-/// `n` are out; receiving one releases (`<-tokens`).
-#[derive(Debug, Clone)]
-pub struct Tokens {
-    acquire: Sender<()>,
-    release: Receiver<()>,
-}
-
-impl Tokens {
-    /// `make(chan struct{}, n)`: at most `n` tokens out at once (at least 1).
-    pub fn new(n: usize) -> Self {
-        let (acquire, release) = bounded(n.max(1));
-        Tokens { acquire, release }
-    }
-
-    /// `tokens <- struct{}{}`: waits until fewer than `n` tokens are out.
-    pub fn acquire(&self) -> Token {
-        // Cannot fail: we hold a receiver.
-        let _ = self.acquire.send(());
-        Token(self.release.clone())
-    }
-
-    /// A token if one is free now, as a `select` with a `default` case.
-    pub fn try_acquire(&self) -> Option<Token> {
-        self.acquire
-            .try_send(())
-            .ok()
-            .map(|()| Token(self.release.clone()))
-    }
-
-    /// How many tokens are out now (`len(tokens)`).
-    pub fn in_use(&self) -> usize {
-        self.acquire.len()
-    }
-}
-
-/// A token taken from [`Tokens`]; dropping it gives it back (`<-tokens`).
-#[derive(Debug)]
-pub struct Token(Receiver<()>);
-
-impl Drop for Token {
-    fn drop(&mut self) {
-        let _ = self.0.recv();
-    }
-}
-
-/// How many threads a program may start at once, and the stack each gets.
+/// How many threads a program may run at once, and how it runs them.
 #[derive(Debug)]
 pub struct Budget {
-    tokens: Tokens,
     max: usize,
     stack_size: Option<usize>,
-    /// Whether reaching the budget is logged (once); see [`Budget::quiet`].
+    fair: bool,
+    state: Mutex<State>,
+    freed: Condvar,
+    /// Whether reaching the budget has been logged (once); see [`Budget::quiet`].
     reported: AtomicBool,
+    /// Whether a client's reaching its share has been logged (once).
+    share_reported: AtomicBool,
+}
+
+#[derive(Default)]
+struct State {
+    running: usize,
+    queued: VecDeque<Job>,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("running", &self.running)
+            .field("queued", &self.queued.len())
+            .finish()
+    }
+}
+
+/// The threads that one piece of work started from outside the budget (a
+/// client's handler, say) runs, with all they started in turn.
+#[derive(Debug, Default)]
+struct Group {
+    running: AtomicUsize,
+}
+
+thread_local! {
+    /// The group of this thread, if the budget started it.
+    static GROUP: std::cell::RefCell<Option<Arc<Group>>> = const { std::cell::RefCell::new(None) };
+}
+
+fn current_group() -> Option<Arc<Group>> {
+    GROUP.with(|group| group.borrow().clone())
 }
 
 impl Budget {
     /// A budget of `max` threads (at least 1), each with std's default stack.
     pub fn new(max: usize) -> Budget {
         Budget {
-            tokens: Tokens::new(max),
             max: max.max(1),
             stack_size: None,
+            fair: false,
+            state: Mutex::default(),
+            freed: Condvar::new(),
             reported: AtomicBool::new(false),
+            share_reported: AtomicBool::new(false),
         }
     }
 
@@ -108,10 +100,19 @@ impl Budget {
         self
     }
 
+    /// The same budget, fair among clients: what a handler's threads start
+    /// gets a thread of its own only while the handler's group runs fewer
+    /// threads than are still free; beyond that it runs in place.
+    pub fn fair(mut self) -> Budget {
+        self.fair = true;
+        self
+    }
+
     /// The same budget, never logged when reached: for a budget that a
     /// program chose as part of its design, not the system's ceiling.
     pub fn quiet(self) -> Budget {
         self.reported.store(true, Ordering::Relaxed);
+        self.share_reported.store(true, Ordering::Relaxed);
         self
     }
 
@@ -122,82 +123,164 @@ impl Budget {
 
     /// How many of them run now.
     pub fn running(&self) -> usize {
-        self.tokens.in_use()
+        self.lock().running
     }
 
-    /// Go's `go f()` for a loop that holds no thread of the budget, such as
-    /// an accept loop: waits while the budget is spent, then starts `f` on a
-    /// thread of its own. Meanwhile new clients wait in the listen backlog.
-    ///
-    /// If the system refuses a thread even so, it logs, waits a moment and
-    /// tries again: `f` is never dropped.
-    pub fn go<F: FnOnce() + Send + 'static>(&self, mut f: F) {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Go's `go f()`; see the [module](self) for what it does at the budget.
+    pub fn go<F: FnOnce() + Send + 'static>(&'static self, f: F) {
+        match current_group() {
+            Some(group) => self.go_from(group, f),
+            None => self.go_waiting(f),
+        }
+    }
+
+    /// `go` from a thread the budget started: a thread if one is free (and
+    /// the group is within its share), else `f` runs here.
+    fn go_from<F: FnOnce() + Send + 'static>(&'static self, group: Arc<Group>, f: F) {
+        let mut state = self.lock();
+        let free = self.max - state.running;
+        let within_share = !self.fair || group.running.load(Ordering::Relaxed) < free;
+        if free == 0 || !within_share {
+            drop(state);
+            if free == 0 {
+                self.report("work runs in place until a thread is free");
+            } else {
+                self.report_share();
+            }
+            return f();
+        }
+        state.running += 1;
+        drop(state);
+        if let Err(f) = self.start(group, f) {
+            f(); // the system refused a thread: run it here
+        }
+    }
+
+    /// `go` from a thread outside the budget: waits for a thread.
+    fn go_waiting<F: FnOnce() + Send + 'static>(&'static self, mut f: F) {
         loop {
-            let token = match self.tokens.try_acquire() {
-                Some(token) => token,
-                None => {
-                    self.report("new work waits for a thread to finish");
-                    self.tokens.acquire()
-                }
-            };
-            match self.spawn(token, f) {
+            let mut state = self.wait(self.lock());
+            state.running += 1;
+            drop(state);
+            match self.start(Arc::default(), f) {
                 Ok(()) => return,
-                Err((err, back)) => {
-                    // Within the budget, the system may still refuse (memory).
-                    crate::log_print!("starting a thread: {}", crate::go_error(&err));
-                    thread::sleep(BACK_OFF);
+                Err(back) => {
                     f = back;
+                    thread::sleep(BACK_OFF);
                 }
             }
         }
     }
 
-    /// Go's `go f()` if a thread can be had now; otherwise `f` comes back
-    /// untouched, for the caller to run in place or keep for later.
-    pub fn try_go<F: FnOnce() + Send + 'static>(&self, f: F) -> Result<(), F> {
-        let Some(token) = self.tokens.try_acquire() else {
-            self.report("work runs in place until a thread is free");
-            return Err(f);
-        };
-        self.spawn(token, f).map_err(|(_, f)| f)
+    /// Waits until fewer than `max` threads run, logging once if it must.
+    fn wait<'a>(&self, mut state: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
+        if state.running >= self.max {
+            self.report("new work waits for a thread to finish");
+        }
+        while state.running >= self.max {
+            state = self
+                .freed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        state
     }
 
-    /// Go's `go f()` for work that itself holds a thread of the budget (a
-    /// shout's echo, a subdirectory's walk): if no thread can be had now,
-    /// runs `f` right here. Slower, but nothing is lost and nothing waits
-    /// for a token it can never get.
-    pub fn go_or_run<F: FnOnce() + Send + 'static>(&self, f: F) {
-        if let Err(f) = self.try_go(f) {
-            f();
+    /// Waits until a thread can be had (for an accept loop, before it takes
+    /// the next client); returns whether it had to wait.
+    pub fn wait_for_room(&self) -> bool {
+        let state = self.lock();
+        let full = state.running >= self.max;
+        drop(self.wait(state));
+        full
+    }
+
+    /// Go's `go f()` for a loop that must never wait and must never run `f`
+    /// itself: at the budget, `f` waits in a queue, in order, until a
+    /// thread ends.
+    pub fn go_queued<F: FnOnce() + Send + 'static>(&'static self, f: F) {
+        let mut state = self.lock();
+        if state.running == self.max || !state.queued.is_empty() {
+            state.queued.push_back(Box::new(f));
+            drop(state);
+            self.report("new work waits for a thread to finish");
+            return;
+        }
+        state.running += 1;
+        drop(state);
+        if let Err(f) = self.start(Arc::default(), f) {
+            self.lock().queued.push_front(Box::new(f));
         }
     }
 
-    /// Starts `f` on a new thread that gives `token` back as it ends; if the
-    /// system refuses the thread, gives back `f` with the error.
-    fn spawn<F: FnOnce() + Send + 'static>(
-        &self,
-        token: Token,
+    /// Starts `f` on a new thread of `group`, the budget's count already
+    /// taken for it; if the system refuses the thread, gives the count back
+    /// and returns `f`, logging why.
+    fn start<F: FnOnce() + Send + 'static>(
+        &'static self,
+        group: Arc<Group>,
         f: F,
-    ) -> Result<(), (io::Error, F)> {
-        // The new thread takes `f` from a channel, so that we still hold it
-        // if the thread cannot start.
-        let (give, take) = bounded::<F>(1);
+    ) -> Result<(), F> {
+        // The new thread takes `f` from here, so that we still hold it if
+        // the thread cannot start.
+        let slot = Arc::new(Mutex::new(Some(f)));
+        let theirs = Arc::clone(&slot);
+        group.running.fetch_add(1, Ordering::Relaxed);
+        let ours = Arc::clone(&group);
         let mut builder = thread::Builder::new();
         if let Some(bytes) = self.stack_size {
             builder = builder.stack_size(bytes);
         }
         let started = builder.spawn(move || {
-            let _token = token; // given back when this thread ends, even by a panic
-            if let Ok(f) = take.recv() {
+            let f = theirs.lock().unwrap_or_else(PoisonError::into_inner).take();
+            drop(theirs);
+            let _running = Running(self, Arc::clone(&ours));
+            GROUP.with(|group| *group.borrow_mut() = Some(ours));
+            if let Some(f) = f {
                 f();
             }
         });
         match started {
-            Ok(_) => {
-                let _ = give.send(f);
-                Ok(())
+            Ok(_) => Ok(()),
+            Err(err) => {
+                crate::log_print!("starting a thread: {}", crate::go_error(&err));
+                group.running.fetch_sub(1, Ordering::Relaxed);
+                self.lock().running -= 1;
+                self.freed.notify_one();
+                let f = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+                Err(f.expect("a thread that never started leaves f"))
             }
-            Err(err) => Err((err, f)),
+        }
+    }
+
+    /// Gives a thread's place back as it ends, or hands it to queued work.
+    fn finished(&'static self, group: &Group) {
+        group.running.fetch_sub(1, Ordering::Relaxed);
+        let mut state = self.lock();
+        if let Some(job) = state.queued.pop_front() {
+            drop(state);
+            if let Err(job) = self.start(Arc::default(), job) {
+                self.lock().queued.push_front(job); // the next thread to end tries again
+            }
+            return;
+        }
+        state.running -= 1;
+        drop(state);
+        self.freed.notify_one();
+    }
+
+    /// Logs, once in the life of the budget, that a client has reached its
+    /// share of it.
+    fn report_share(&self) {
+        if !self.share_reported.swap(true, Ordering::Relaxed) {
+            crate::log_print!(
+                "a client holds its share of the thread budget of {}: its work runs in its own thread",
+                self.max
+            );
         }
     }
 
@@ -212,11 +295,19 @@ impl Budget {
     }
 }
 
+/// Held by a thread of the budget while it runs.
+struct Running(&'static Budget, Arc<Group>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.finished(&self.1);
+    }
+}
+
 static BUDGET: OnceLock<Budget> = OnceLock::new();
 
-/// Makes `budget` the program's budget, used by [`go`], [`try_go`] and
-/// [`go_or_run`]. Call it once, at the start of `main`; later calls (and
-/// calls after the first `go`) change nothing.
+/// Makes `budget` the program's budget. Call it once, at the start of
+/// `main`; later calls (and calls after the first `go`) change nothing.
 pub fn set_budget(budget: Budget) {
     let _ = BUDGET.set(budget);
 }
@@ -227,144 +318,17 @@ pub fn budget() -> &'static Budget {
     BUDGET.get_or_init(|| Budget::new(SystemLimits::read().budget(false)))
 }
 
-/// [`Budget::go`] on the program's budget.
+/// Go's `go f()`: runs `f` on a thread of its own, within the program's
+/// thread budget (see the [module](self)).
 pub fn go<F: FnOnce() + Send + 'static>(f: F) {
     budget().go(f);
 }
 
-/// [`Budget::try_go`] on the program's budget.
-pub fn try_go<F: FnOnce() + Send + 'static>(f: F) -> Result<(), F> {
-    budget().try_go(f)
-}
-
-/// [`Budget::go_or_run`] on the program's budget.
-pub fn go_or_run<F: FnOnce() + Send + 'static>(f: F) {
-    budget().go_or_run(f);
-}
-
-/// Work that found no thread of the budget, waiting to be started by a loop
-/// that must never wait for a token itself.
-///
-/// The crawlers' `main` receives from an unbuffered worklist that only it
-/// reads, while every thread of the budget may be blocked sending to it: if
-/// `main` waited for a token (`go`), nothing could move. So `main` starts
-/// each link's thread with [`Backlog::go`], which keeps the work when no
-/// thread can be had, and receives with [`Backlog::recv`], which starts the
-/// kept work as threads come free.
-pub struct Backlog {
-    waiting: std::collections::VecDeque<Box<dyn FnOnce() + Send>>,
-}
-
-/// How often [`Backlog::recv`] tries again to start the work it keeps.
-const RETRY: std::time::Duration = std::time::Duration::from_millis(10);
-
-impl Backlog {
-    /// An empty backlog.
-    pub fn new() -> Backlog {
-        Backlog {
-            waiting: std::collections::VecDeque::new(),
-        }
-    }
-
-    /// Go's `go f()`: on a thread of its own if the budget has one now,
-    /// else kept, in order, until [`Backlog::recv`] can start it.
-    pub fn go<F: FnOnce() + Send + 'static>(&mut self, f: F) {
-        if !self.waiting.is_empty() {
-            self.waiting.push_back(Box::new(f)); // keep the order
-        } else if let Err(f) = try_go(f) {
-            self.waiting.push_back(Box::new(f));
-        }
-    }
-
-    /// How much work waits for a thread.
-    pub fn len(&self) -> usize {
-        self.waiting.len()
-    }
-
-    /// Whether no work waits for a thread.
-    pub fn is_empty(&self) -> bool {
-        self.waiting.is_empty()
-    }
-
-    /// `<-ch`: the next value from `rx`, or `None` once it is closed;
-    /// meanwhile, starts the work kept here as threads come free.
-    pub fn recv<T>(&mut self, rx: &Receiver<T>) -> Option<T> {
-        loop {
-            while let Some(f) = self.waiting.pop_front() {
-                if let Err(f) = try_go(f) {
-                    self.waiting.push_front(Box::new(f));
-                    break;
-                }
-            }
-            if self.waiting.is_empty() {
-                return rx.recv().ok();
-            }
-            match rx.recv_timeout(RETRY) {
-                Ok(value) => return Some(value),
-                Err(crossbeam_channel::RecvTimeoutError::Timeout) => continue,
-                Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return None,
-            }
-        }
-    }
-}
-
-impl Default for Backlog {
-    fn default() -> Self {
-        Backlog::new()
-    }
-}
-
-impl std::fmt::Debug for Backlog {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Backlog")
-            .field("waiting", &self.waiting.len())
-            .finish()
-    }
-}
-
-/// The `--max-threads` flag, for every program that starts a thread per
-/// client, line, file, directory or link (`#[command(flatten)]`).
-#[derive(Debug, Clone, clap::Args)]
-pub struct MaxThreads {
-    /// The most threads to run at once. At the budget, servers stop
-    /// accepting until a thread is free, and other work runs in place or
-    /// waits its turn. Default: what the system allows
-    /// (vm.max_map_count / 4, kernel.threads-max, ulimit -u, and for servers
-    /// ulimit -n), about 16,000 threads on a common Linux
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub max_threads: Option<u32>,
-}
-
-impl MaxThreads {
-    /// The budget this flag gives a program that is not a server.
-    pub fn budget(&self) -> Budget {
-        self.budget_for(false)
-    }
-
-    /// The budget this flag gives a server, whose every client thread also
-    /// holds a file descriptor.
-    pub fn server_budget(&self) -> Budget {
-        self.budget_for(true)
-    }
-
-    /// The budget this flag gives a program for which more than `most`
-    /// threads would only wait (du3's walkers share 20 directory reads):
-    /// the flag's number if given, else `most` or what the system allows,
-    /// if less. Reaching that default is not logged: it is the program's
-    /// design, not the system's ceiling.
-    pub fn budget_at_most(&self, most: usize) -> Budget {
-        match self.max_threads {
-            Some(_) => self.budget(),
-            None => Budget::new(SystemLimits::read().budget(false).min(most)).quiet(),
-        }
-    }
-
-    fn budget_for(&self, server: bool) -> Budget {
-        match self.max_threads {
-            Some(n) => Budget::new(n as usize),
-            None => Budget::new(SystemLimits::read().budget(server)),
-        }
-    }
+/// Go's `go f()` for the crawlers' `main`, which must neither wait for a
+/// thread nor run `f` itself, since its threads wait on it: at the budget,
+/// `f` is kept in order until a thread ends.
+pub fn go_queued<F: FnOnce() + Send + 'static>(f: F) {
+    budget().go_queued(f);
 }
 
 /// What the system allows, as read at start. `None` is "no limit".
@@ -392,8 +356,8 @@ pub const MAPPINGS_PER_THREAD: u64 = 4;
 /// large allocations.
 pub const SPARE_MAPPINGS: u64 = 4096;
 
-/// File descriptors a server keeps for itself: its listener, standard
-/// streams, and files it opens.
+/// File descriptors a server keeps for itself (its listener, standard
+/// streams, files it opens): this many, or an eighth of a smaller limit.
 pub const SPARE_FILES: u64 = 32;
 
 impl SystemLimits {
@@ -424,8 +388,9 @@ impl SystemLimits {
     /// - the mappings left, less [`SPARE_MAPPINGS`], over [`MAPPINGS_PER_THREAD`];
     /// - half of each limit shared with the rest of the system or user
     ///   (`threads-max`, `pid_max`, `ulimit -u`);
-    /// - for a server, the open-file limit less [`SPARE_FILES`], since each
-    ///   client's thread holds its connection open;
+    /// - for a server, the open-file limit less [`SPARE_FILES`] (or an
+    ///   eighth of it, if less), since each client's thread holds its
+    ///   connection open;
     ///
     /// and at least 1.
     pub fn budget(&self, server: bool) -> usize {
@@ -434,7 +399,8 @@ impl SystemLimits {
             .map(|max| max.saturating_sub(self.maps_in_use + SPARE_MAPPINGS) / MAPPINGS_PER_THREAD);
         let shared = [self.threads_max, self.pid_max, self.nproc].map(|limit| limit.map(|n| n / 2));
         let files = if server {
-            self.open_files.map(|n| n.saturating_sub(SPARE_FILES))
+            self.open_files
+                .map(|n| n.saturating_sub(SPARE_FILES.min(n / 8)))
         } else {
             None
         };
@@ -458,9 +424,8 @@ pub fn raise_open_file_limit() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
-    use std::sync::atomic::AtomicUsize;
-    use std::time::Duration;
+    use crossbeam_channel::bounded;
+    use std::time::Instant;
 
     /// This machine kind's values: vm.max_map_count 65530, root.
     fn typical() -> SystemLimits {
@@ -507,6 +472,11 @@ mod tests {
         };
         assert_eq!(limits.budget(true), 1024 - 32);
         assert_eq!(limits.budget(false), 15_343);
+        let limits = SystemLimits {
+            open_files: Some(40),
+            ..typical()
+        };
+        assert_eq!(limits.budget(true), 35, "an eighth kept of a small limit");
     }
 
     #[test]
@@ -533,20 +503,10 @@ mod tests {
         };
         assert_eq!(limits.budget(false), 1);
         let limits = SystemLimits {
-            open_files: Some(10),
+            open_files: Some(1),
             ..typical()
         };
         assert_eq!(limits.budget(true), 1);
-    }
-
-    #[test]
-    fn a_program_may_cap_its_default_budget_but_not_the_flag() {
-        let default = MaxThreads { max_threads: None };
-        assert_eq!(default.budget_at_most(32).max(), 32);
-        let given = MaxThreads {
-            max_threads: Some(1000),
-        };
-        assert_eq!(given.budget_at_most(32).max(), 1000);
     }
 
     #[test]
@@ -555,100 +515,141 @@ mod tests {
         assert!(n > 100, "{n}");
     }
 
-    /// Runs `n` jobs through `go` (and, if `nested`, `n` more through
-    /// `go_or_run` from inside them), each sleeping a moment, and returns how
-    /// many ran and the most that ran at once.
-    fn run_jobs(budget: &'static Budget, n: usize, nested: bool) -> (usize, usize) {
-        let done = Arc::new(AtomicUsize::new(0));
-        let now = Arc::new(AtomicUsize::new(0));
-        let most = Arc::new(AtomicUsize::new(0));
-        let job = {
-            let (done, now, most) = (done.clone(), now.clone(), most.clone());
-            move || {
-                let running = now.fetch_add(1, Ordering::SeqCst) + 1;
-                most.fetch_max(running, Ordering::SeqCst);
-                thread::sleep(Duration::from_millis(2));
-                now.fetch_sub(1, Ordering::SeqCst);
-                done.fetch_add(1, Ordering::SeqCst);
-            }
-        };
+    fn leak(budget: Budget) -> &'static Budget {
+        Box::leak(Box::new(budget))
+    }
+
+    /// Counts how many jobs ran, and the most at once.
+    #[derive(Default)]
+    struct Meter {
+        now: AtomicUsize,
+        most: AtomicUsize,
+        done: AtomicUsize,
+    }
+
+    impl Meter {
+        fn job(&self) {
+            let running = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+            self.most.fetch_max(running, Ordering::SeqCst);
+            thread::sleep(Duration::from_millis(2));
+            self.now.fetch_sub(1, Ordering::SeqCst);
+            self.done.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Runs `n` jobs through `go` from this thread (outside the budget),
+    /// each starting `nested` more through `go` from inside, and waits for
+    /// all; returns the meter.
+    fn run_jobs(budget: &'static Budget, n: usize, nested: usize) -> Arc<Meter> {
+        let meter = Arc::new(Meter::default());
         let (finished_tx, finished_rx) = bounded::<()>(0);
         for _ in 0..n {
-            let job = job.clone();
+            let meter = Arc::clone(&meter);
             let finished = finished_tx.clone();
-            if nested {
-                // Every job starts another from inside a thread of the budget.
-                budget.go(move || {
-                    let inner = job.clone();
-                    let finished_inner = finished.clone();
-                    budget.go_or_run(move || {
-                        inner();
-                        drop(finished_inner);
+            budget.go(move || {
+                for _ in 0..nested {
+                    let (meter, finished) = (Arc::clone(&meter), finished.clone());
+                    budget.go(move || {
+                        meter.job();
+                        drop(finished);
                     });
-                    job();
-                    drop(finished);
-                });
-            } else {
-                budget.go(move || {
-                    job();
-                    drop(finished);
-                });
-            }
+                }
+                meter.job();
+                drop(finished);
+            });
         }
         drop(finished_tx);
         let _ = finished_rx.recv(); // every clone dropped: all done
-        (done.load(Ordering::SeqCst), most.load(Ordering::SeqCst))
+        meter
     }
 
     #[test]
     fn go_never_runs_more_than_the_budget_and_drops_nothing() {
-        let budget: &'static Budget = Box::leak(Box::new(Budget::new(3)));
-        let (done, most) = run_jobs(budget, 60, false);
-        assert_eq!(done, 60);
+        let meter = run_jobs(leak(Budget::new(3)), 60, 0);
+        assert_eq!(meter.done.load(Ordering::SeqCst), 60);
+        let most = meter.most.load(Ordering::SeqCst);
         assert!(most <= 3, "{most} threads ran at once");
     }
 
     #[test]
-    fn nested_spawns_at_the_budget_run_in_place_without_deadlock() {
-        let budget: &'static Budget = Box::leak(Box::new(Budget::new(2)));
-        let (done, most) = run_jobs(budget, 40, true);
-        assert_eq!(done, 80);
+    fn nested_go_at_the_budget_runs_in_place_without_deadlock() {
+        let budget = leak(Budget::new(2));
+        let meter = run_jobs(budget, 40, 3);
+        assert_eq!(meter.done.load(Ordering::SeqCst), 160);
+        let most = meter.most.load(Ordering::SeqCst);
         assert!(most <= 2, "{most} threads ran at once");
+        wait_until(|| budget.running() == 0);
+    }
+
+    /// Waits (boundedly) until `done` holds.
+    fn wait_until(done: impl Fn() -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !done() {
+            assert!(Instant::now() < deadline, "timed out");
+            thread::sleep(Duration::from_millis(5));
+        }
     }
 
     #[test]
-    fn a_backlog_starts_kept_work_while_its_loop_receives() {
-        // The global budget, at 2: a loop that waited for a token here would
-        // deadlock, since every thread blocks on a channel only it reads.
-        set_budget(Budget::new(2));
+    fn a_hog_takes_no_more_than_the_threads_still_free() {
+        let budget = leak(Budget::new(10).fair());
+        // A hog: a handler that starts twenty threads that block forever.
+        let (_release, blocked) = bounded::<()>(0);
+        let (started_tx, started) = bounded::<()>(100);
+        budget.go(move || {
+            for _ in 0..20 {
+                let (blocked, started_tx) = (blocked.clone(), started_tx.clone());
+                budget.go(move || {
+                    let _ = started_tx.try_send(());
+                    let _ = blocked.recv();
+                });
+                // In place at its share, the hog itself blocks here.
+            }
+        });
+        wait_until(|| started.try_recv().is_ok());
+        thread::sleep(Duration::from_millis(50));
+        let hogged = budget.running();
+        assert!(hogged <= 6, "the hog holds {hogged} of 10");
+        // Another client still gets its handler and a thread for its work.
+        let (tx, rx) = bounded::<&str>(1);
+        budget.go(move || {
+            let handler = thread::current().id();
+            budget.go(move || {
+                let own = thread::current().id() != handler;
+                let _ = tx.send(if own { "a thread" } else { "in place" });
+            });
+        });
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok("a thread"));
+    }
+
+    #[test]
+    fn queued_work_starts_as_threads_end_while_the_loop_receives() {
+        // A loop that waited for a thread here would deadlock, since every
+        // thread blocks on a channel only it reads.
+        let budget = leak(Budget::new(2));
         let (tx, rx) = bounded::<usize>(0);
-        let mut backlog = Backlog::new();
         for i in 0..10 {
             let tx = tx.clone();
-            backlog.go(move || {
+            budget.go_queued(move || {
                 let _ = tx.send(i);
             });
         }
         drop(tx);
-        assert!(!backlog.is_empty(), "10 sends, 2 threads: some are kept");
-        let mut got: Vec<usize> = std::iter::from_fn(|| backlog.recv(&rx)).collect();
+        assert!(budget.lock().queued.len() >= 8, "10 sends, 2 threads");
+        let mut got: Vec<usize> = rx.iter().collect();
         got.sort_unstable();
         assert_eq!(got, (0..10).collect::<Vec<_>>());
+        wait_until(|| budget.running() == 0);
     }
 
     #[test]
-    fn try_go_gives_the_work_back_at_the_budget() {
-        let budget = Budget::new(1);
-        let (release, wait) = bounded::<()>(0);
+    fn a_panicking_thread_gives_its_place_back() {
+        let budget = leak(Budget::new(1));
+        budget.go(|| panic!("on purpose"));
+        let (tx, rx) = bounded::<()>(1);
         budget.go(move || {
-            let _ = wait.recv();
+            let _ = tx.send(());
         });
-        let ran = Arc::new(AtomicBool::new(false));
-        let flag = ran.clone();
-        let back = budget.try_go(move || flag.store(true, Ordering::SeqCst));
-        let work = back.expect_err("no thread while the only one is out");
-        work();
-        assert!(ran.load(Ordering::SeqCst));
-        drop(release);
+        assert!(rx.recv_timeout(Duration::from_secs(30)).is_ok());
     }
 }

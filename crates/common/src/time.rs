@@ -5,11 +5,9 @@ use std::sync::LazyLock;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
 
-/// Go's `time.Local`: the system's time zone, looked up once per process.
-///
-/// We use jiff rather than chrono here because chrono's `Local` keeps a copy
-/// of the zone in every thread, which at 10,000 connection threads costs
-/// some 25 MB (see PERFORMANCE.md); here the threads share one.
+/// Go's `time.Local`: the system's time zone, looked up once per process
+/// and shared by every thread (chrono's `Local` keeps a copy per thread,
+/// some 25 MB at 10,000 connection threads).
 static LOCAL: LazyLock<TimeZone> = LazyLock::new(TimeZone::system);
 
 /// Go's `time.Now()`: the time now, in the local time zone.
