@@ -7,8 +7,9 @@
 
 use std::error::Error;
 use std::io::Write;
-use std::thread;
 use std::time::Duration;
+
+use testkit::within_patience;
 
 // The examples' `main`s are not called here.
 #[allow(dead_code)]
@@ -23,18 +24,6 @@ mod mirrored_query;
 #[allow(dead_code)]
 #[path = "../examples/unbuffered.rs"]
 mod unbuffered;
-
-/// Long enough for anything here on a busy machine.
-const PATIENCE: Duration = Duration::from_secs(60);
-
-/// Runs `f` in a thread and returns its result, failing the test if it takes
-/// longer than [`PATIENCE`] rather than hanging.
-fn within_patience<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = crossbeam_channel::bounded(1);
-    thread::spawn(move || tx.send(f()));
-    rx.recv_timeout(PATIENCE)
-        .expect("did not finish in time: a thread is stuck")
-}
 
 /// The signature of the examples' `run`s (mirrored_query's takes more).
 type Run = fn(&mut dyn Write) -> Result<(), Box<dyn Error>>;

@@ -9,6 +9,8 @@ use std::io::Write;
 use std::thread;
 use std::time::Duration;
 
+use testkit::within_patience;
+
 // The examples' `main`s are not called here.
 #[allow(dead_code)]
 #[path = "../examples/cancel_broadcast.rs"]
@@ -22,18 +24,6 @@ mod select_buffer;
 #[allow(dead_code)]
 #[path = "../examples/select_default.rs"]
 mod select_default;
-
-/// Long enough for anything here on a busy machine.
-const PATIENCE: Duration = Duration::from_secs(60);
-
-/// Runs `f` in a thread and returns its result, failing the test if it takes
-/// longer than [`PATIENCE`] rather than hanging.
-fn within_patience<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = crossbeam_channel::bounded(1);
-    thread::spawn(move || tx.send(f()));
-    rx.recv_timeout(PATIENCE)
-        .expect("did not finish in time: a thread is stuck")
-}
 
 /// What `run` writes on `out`, as text.
 fn output(run: impl FnOnce(&mut dyn Write) -> Result<(), Box<dyn Error>>) -> String {

@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use common::testing::{PATIENCE, serve_in_process};
+use testkit::{PATIENCE, serve_in_process};
 
 /// A client's terminal: the keyboard end of its stdin, and its screen.
 struct Terminal {

@@ -1,5 +1,5 @@
-//! A web site on a loopback port for the crawlers' tests and benchmarks
-//! (the `testing` feature).
+//! A web site on a loopback port for the tests and benchmarks of `links`
+//! and the crawlers (crawl1 to crawl3, exercises 8.6, 8.10 and 8.11).
 //!
 //! [`Site::generated`] makes a site of any size with cycles, fragments,
 //! relative, root-relative and absolute links, a 404, a redirect, a plain
@@ -340,3 +340,50 @@ impl Server {
 
 /// How long the server keeps an idle connection open.
 const IDLE: Duration = Duration::from_secs(60);
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+
+    /// The whole response to `GET path`, the connection closed after it.
+    fn get(site: &Site, path: &str) -> String {
+        let mut conn = TcpStream::connect(site.addr).expect("connect");
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        conn.write_all(request.as_bytes()).expect("write");
+        let mut response = String::new();
+        conn.read_to_string(&mut response).expect("read");
+        response
+    }
+
+    #[test]
+    fn pages_text_redirects_and_404s() {
+        let site = Site::generated(3, Duration::ZERO, false);
+        let page = get(&site, "/page/0.html");
+        assert!(page.starts_with("HTTP/1.1 200 OK\r\n"), "{page}");
+        assert!(page.contains(&format!("href=\"{}/page/2.html\"", site.url(""))));
+        assert!(get(&site, "/notes.txt").ends_with("nothing to follow here.\n"));
+        assert!(get(&site, "/redirect.html").contains("Location: /deep/landing.html\r\n"));
+        assert!(get(&site, "/nowhere.html").starts_with("HTTP/1.1 404 Not Found\r\n"));
+        assert_eq!(site.requests(), 4);
+        assert_eq!(site.max_in_flight(), 1);
+    }
+
+    #[test]
+    fn reachable_follows_the_sites_own_links() {
+        let site = Site::generated(3, Duration::ZERO, false);
+        let near = site.reachable(Some(1));
+        assert!(near.contains(&site.url("/page/0.html")));
+        assert!(!near.contains(&site.url("/page/1.html")), "two hops away");
+        let all = site.reachable(None);
+        for page in ["/page/1.html", "/page/2.html#end", "/deep/next.html"] {
+            assert!(all.contains(&site.url(page)), "{page}");
+        }
+        assert!(all.contains("mailto:x@y.z"));
+        assert!(
+            !all.contains(&site.url("/hang.html")),
+            "no hanging page asked"
+        );
+    }
+}

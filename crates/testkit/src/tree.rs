@@ -1,11 +1,8 @@
 //! Generated trees, and the checks that the tests of du1 to du4 and of
-//! exercise 8.9 share (they include this file with `#[path]`).
+//! exercise 8.9 (`du_roots`) share.
 //!
 //! Every tree knows its own totals: the files and bytes it made, counted as
 //! it made them, independently of the programs under test.
-
-// Each test file uses part of this module.
-#![allow(dead_code)]
 
 use std::fs::{self, File};
 use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
@@ -13,8 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::testing::{PATIENCE, Program};
 use tempfile::TempDir;
+
+use crate::PATIENCE;
+use crate::process::{Program, next_line};
 
 /// A generated directory tree, removed when dropped.
 pub struct Tree {
@@ -23,8 +22,9 @@ pub struct Tree {
     pub files: u64,
     /// Their apparent sizes, added up.
     pub bytes: u64,
-    /// Files and bytes inside the directories made unreadable.
+    /// Files inside the directories made unreadable.
     pub locked_files: u64,
+    /// Their apparent sizes, added up.
     pub locked_bytes: u64,
     locked: Vec<PathBuf>,
 }
@@ -97,6 +97,12 @@ impl Tree {
     /// The line du prints for this tree's totals, read `times` times.
     pub fn totals(&self, times: u64) -> String {
         totals_line(self.files * times, self.bytes * times)
+    }
+}
+
+impl Default for Tree {
+    fn default() -> Tree {
+        Tree::new()
     }
 }
 
@@ -372,7 +378,7 @@ pub fn assert_verbose_ticks(exe: &str, extra: &[&str]) {
     let lines = program.stdout_lines();
     let mut seen = Vec::new();
     for _ in 0..3 {
-        let line = common::testing::next_line(&lines);
+        let line = next_line(&lines);
         seen.push((Instant::now(), String::from_utf8(line).expect("UTF-8")));
     }
     let counts: Vec<u64> = seen.iter().map(|(_, line)| files_in(line)).collect();
@@ -411,4 +417,23 @@ pub fn files_in(line: &str) -> u64 {
         .split_once(" files  ")
         .unwrap_or_else(|| panic!("not a totals line: {line:?}"));
     files.parse().expect("a number of files")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tree_counts_what_it_makes() {
+        let tree = transcript_tree();
+        assert_eq!((tree.files, tree.bytes), (4, 3_500_007));
+        assert_eq!(tree.totals(1), "4 files  0.0 GB\n");
+        assert_eq!(files_in(&tree.totals(3)), 12);
+        assert_eq!(count(tree.root()), (4, 3_500_007));
+    }
+
+    #[test]
+    fn the_mixed_tree_is_1_4_gb() {
+        assert_eq!(mixed_tree().totals(1), "10 files  1.4 GB\n");
+    }
 }
