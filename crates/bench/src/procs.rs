@@ -1,8 +1,8 @@
-//! Starting, watching and killing the programs under test, and building the
-//! C references.
+//! Starting, timing, watching and killing the programs under test, what
+//! `/proc` says about them, and building the C references.
 
 use std::fs::File;
-use std::io;
+use std::io::{self, Read};
 use std::net::{SocketAddr, TcpListener};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -80,6 +80,44 @@ impl Drop for Guard {
     }
 }
 
+/// The longest any single program may run before it is killed.
+pub const PATIENCE: Duration = Duration::from_secs(120);
+
+/// Starts `command` with its stdout a pipe, no stdin, and stderr shared;
+/// the guard kills it when dropped.
+pub fn spawn_piped(command: &mut Command) -> Result<Guard, String> {
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|err| format!("start {command:?}: {err}"))?;
+    Ok(Guard(child))
+}
+
+/// Runs a program to its end, its stdout captured, within [`PATIENCE`];
+/// returns how long it ran and what it printed.
+pub fn run_timed(command: &mut Command) -> Result<(Duration, Vec<u8>), String> {
+    let start = Instant::now();
+    let mut guard = spawn_piped(command)?;
+    let mut stdout = guard.0.stdout.take().ok_or("no stdout")?;
+    let reader = thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = stdout.read_to_end(&mut out);
+        out
+    });
+    let status = guard
+        .wait_within(PATIENCE)
+        .map_err(|err| err.to_string())?
+        .ok_or_else(|| format!("{command:?} took longer than {PATIENCE:?}"))?;
+    let elapsed = start.elapsed();
+    let out = reader.join().map_err(|_| "reader thread panicked")?;
+    if !status.success() {
+        return Err(format!("{command:?} failed: {status}"));
+    }
+    Ok((elapsed, out))
+}
+
 /// A server started on a free loopback port, its stderr kept in a file.
 #[derive(Debug)]
 pub struct Server {
@@ -93,11 +131,27 @@ pub struct Server {
 impl Server {
     /// Starts `exe --addr 127.0.0.1:PORT ARGS...` and waits until it listens.
     pub fn start(exe: &Path, args: &[String], scratch: &Path) -> Result<Server, String> {
+        Server::start_as(exe, &[], args, scratch)
+    }
+
+    /// Starts `exe LEADING... --addr 127.0.0.1:PORT ARGS...` (LEADING: a
+    /// subcommand) and waits until it listens.
+    pub fn start_as(
+        exe: &Path,
+        leading: &[&str],
+        args: &[String],
+        scratch: &Path,
+    ) -> Result<Server, String> {
         let addr = free_addr()?;
         let name = exe.file_name().unwrap_or_default().to_string_lossy();
-        let stderr_path = scratch.join(format!("{name}-{}.stderr", addr.port()));
+        let name = leading
+            .iter()
+            .fold(name.into_owned(), |name, arg| name + " " + arg);
+        let stderr_path =
+            scratch.join(format!("{}-{}.stderr", name.replace(' ', "-"), addr.port()));
         let stderr = File::create(&stderr_path).map_err(|err| err.to_string())?;
         let child = Command::new(exe)
+            .args(leading)
             .arg("--addr")
             .arg(addr.to_string())
             .args(args)
@@ -202,6 +256,88 @@ pub fn parse_status(text: &str) -> Status {
     }
 }
 
+/// The peak resident memory (VmHWM) of process `pid` so far, in KiB;
+/// `None` once it has ended (a zombie's status has no memory lines).
+pub fn peak_kib(pid: u32) -> Option<u64> {
+    status(pid)
+        .ok()
+        .map(|status| status.hwm_kib)
+        .filter(|&kib| kib > 0)
+}
+
+/// The numbers of `/proc/self/stat` after the command name, which is in
+/// parentheses (and may hold spaces).
+fn self_stat() -> Vec<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    stat.rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .map(|field| field.parse().unwrap_or(0))
+        .collect()
+}
+
+/// Field `n` (counted from 1, as `man 5 proc` does) of [`self_stat`]'s.
+fn stat_field(fields: &[u64], n: usize) -> u64 {
+    // The fields after the name start with field 3, the state.
+    fields.get(n - 3).copied().unwrap_or(0)
+}
+
+/// `ticks` of the kernel's clock (`USER_HZ`, 100 a second).
+fn ticks(ticks: u64) -> Duration {
+    Duration::from_millis(ticks * 10)
+}
+
+/// The CPU time of this process so far, user and system, all threads
+/// (`utime` and `stime`, in ticks of 10 ms).
+pub fn cpu_time() -> Duration {
+    let fields = self_stat();
+    ticks(stat_field(&fields, 14) + stat_field(&fields, 15))
+}
+
+/// User + system time and minor page faults of this process's children
+/// that have ended and been waited for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ChildrenUsage {
+    /// `cutime` + `cstime`, in ticks of 10 ms.
+    pub cpu: Duration,
+    /// `cminflt`.
+    pub faults: u64,
+}
+
+/// What this process's children have used so far.
+pub fn children_usage() -> ChildrenUsage {
+    let fields = self_stat();
+    ChildrenUsage {
+        cpu: ticks(stat_field(&fields, 16) + stat_field(&fields, 17)),
+        faults: stat_field(&fields, 11),
+    }
+}
+
+/// The time all CPUs together spent busy since boot, by anyone (the first
+/// line of `/proc/stat`, in ticks of 10 ms: user, nice, system, then idle
+/// and iowait, which are not busy, then irq, softirq and steal).
+pub fn busy_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let counts: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .map(|t| t.parse().unwrap_or(0))
+        .collect();
+    let busy: u64 = [0, 1, 2, 5, 6, 7]
+        .iter()
+        .filter_map(|&i| counts.get(i))
+        .sum();
+    ticks(busy)
+}
+
+/// The number of CPUs this process may use.
+pub fn cpus() -> usize {
+    thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// Writes `source` to `dir/name.c` and compiles it with `gcc -O2 -pthread`.
 pub fn compile_c(dir: &Path, name: &str, source: &str) -> Result<PathBuf, String> {
     let src = dir.join(format!("{name}.c"));
@@ -251,7 +387,7 @@ pub fn ensure_open_files(needed: u64) -> Result<(), String> {
     if hard < needed || std::env::var_os(AGAIN).is_some() {
         return Err(format!(
             "{needed} open files are needed but `ulimit -n` is {soft} (hard {hard}): \
-             raise it (e.g. `ulimit -n 20000`) or pass a smaller --clients"
+             raise it (e.g. `ulimit -n 20000`) or ask for fewer clients"
         ));
     }
     let exe = std::env::current_exe().map_err(|err| err.to_string())?;
@@ -292,5 +428,18 @@ mod tests {
     fn our_own_status_is_readable() {
         let me = status(std::process::id()).unwrap();
         assert!(me.hwm_kib > 0 && me.threads >= 1);
+        assert_eq!(peak_kib(std::process::id()).map(|kib| kib > 0), Some(true));
+    }
+
+    #[test]
+    fn our_own_cpu_time_grows() {
+        let before = cpu_time();
+        let start = std::time::Instant::now();
+        let mut x = 0u64;
+        while cpu_time() == before && start.elapsed() < Duration::from_secs(10) {
+            x = std::hint::black_box(x.wrapping_add(1));
+        }
+        assert!(cpu_time() > before);
+        assert!(busy_time() > Duration::ZERO);
     }
 }

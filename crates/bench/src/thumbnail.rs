@@ -1,71 +1,90 @@
-//! How fast the thumbnails are made, and how much of the machine the book's
-//! parallel loops get:
-//!
-//! ```text
-//! cargo build --release -p thumbnail --bins --examples
-//! target/release/examples/bench [N [ROUNDS [PROGRAM]]]  # default 48 photos, 5 rounds
-//! target/release/examples/bench photos DIR N   # only make the photos
-//! ```
+//! `bench thumbnail`: how fast the thumbnails are made, and how much of the
+//! machine the book's parallel loops get.
 //!
 //! It makes N photo-like JPEGs (1600×1200 and 900×1600, smooth and grainy)
 //! in a temporary directory, and a copy of them, then runs the `thumbnail`
-//! program built beside it, as a user would, on the list of names:
+//! program, as a user would, on the list of names:
 //!
 //! - `thumbnail` (the sequential loop of main.go);
 //! - the reference: two sequential `thumbnail` processes at once, each on
 //!   its own copy of the photos. Two independent processes share nothing
 //!   but the machine: their speed-up is what the machine gives;
-//! - `--variant 5` and `--variant 6`, with the default `--jobs` and with
-//!   one job per CPU;
+//! - `--variant 5` and `--variant 6`, with the default `--jobs` (not
+//!   passed: the program's own, twice the CPUs) and with one job per CPU;
 //! - ImageMagick's `mogrify -sample 128x128`, if `/usr/bin/mogrify` exists.
 //!
 //! Every case runs once per round, in turn, the order reversed every other
 //! round, so that a busy moment falls on all cases alike; the median round
 //! of each counts. A run during which other processes used more than 5%
 //! of the CPUs is done again (up to 5 times, the least disturbed counts),
-//! and the table says how much of the CPUs others took. Each variant's speed-up over the sequential loop is then
-//! given as a fraction of the reference's speed-up (twice the work in its
-//! time).
+//! and the table says how much of the CPUs others took. Each variant's
+//! speed-up over the sequential loop is then given as a fraction of the
+//! reference's speed-up (twice the work in its time).
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use clap::Args;
 use image::codecs::jpeg::JpegEncoder;
 use image::{ImageBuffer, Rgb};
 
-/// How many times each case runs, unless told.
-const ROUNDS: usize = 5;
+use crate::procs::{self, Bins};
+use crate::stats::{Turns, median, order};
 
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("photos") {
-        let (Some(dir), Some(n)) = (args.get(1), args.get(2).and_then(|n| n.parse().ok())) else {
-            eprintln!("usage: bench photos DIR N");
-            std::process::exit(2);
-        };
-        fs::create_dir_all(dir).expect("mkdir");
-        for name in make_photos(Path::new(dir), n) {
+/// What `bench thumbnail` takes.
+#[derive(Args, Debug, Clone)]
+pub struct ThumbnailArgs {
+    /// Photos to make and to thumbnail
+    #[arg(long, default_value_t = 48, value_parser = clap::value_parser!(u32).range(1..))]
+    pub photos: u32,
+
+    /// Rounds of the cases, the order reversed every other round; the
+    /// median round counts
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub rounds: u32,
+
+    /// The thumbnail program to measure (default: the release build), e.g.
+    /// a build of an older commit
+    #[arg(long, value_name = "PATH")]
+    pub program: Option<PathBuf>,
+
+    /// Only make the photos, in DIR, print their names and stop
+    #[arg(long, value_name = "DIR")]
+    pub make_photos: Option<PathBuf>,
+}
+
+/// ImageMagick, the outside reference, when installed.
+const MOGRIFY: &str = "/usr/bin/mogrify";
+
+/// Makes the photos, measures every case and prints the table.
+pub fn run(bins: &Bins, args: &ThumbnailArgs) -> Result<(), String> {
+    let n = args.photos as usize;
+    if let Some(dir) = &args.make_photos {
+        fs::create_dir_all(dir).map_err(|err| format!("mkdir {}: {err}", dir.display()))?;
+        for name in make_photos(dir, n)? {
             println!("{name}");
         }
-        return;
+        return Ok(());
     }
-    let n: usize = args.first().and_then(|n| n.parse().ok()).unwrap_or(48);
-    let rounds: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(ROUNDS);
-    let program = args.get(2).map_or_else(thumbnail_program, PathBuf::from);
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let program = match &args.program {
+        Some(program) => program.clone(),
+        None => bins.path("thumbnail")?,
+    };
+    let cpus = procs::cpus();
 
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir().map_err(|err| format!("temporary directory: {err}"))?;
     let (one, two) = (dir.path().join("one"), dir.path().join("two"));
     let magick_out = dir.path().join("magick");
     for d in [&one, &two, &magick_out] {
-        fs::create_dir_all(d).expect("mkdir");
+        fs::create_dir_all(d).map_err(|err| format!("mkdir {}: {err}", d.display()))?;
     }
-    let names = make_photos(&one, n);
+    let names = make_photos(&one, n)?;
     let copies: Vec<String> = names.iter().map(|f| f.replace("/one/", "/two/")).collect();
     for (f, copy) in names.iter().zip(&copies) {
-        fs::copy(f, copy).expect("copy");
+        fs::copy(f, copy).map_err(|err| format!("copy {f}: {err}"))?;
     }
     let bytes: u64 = names
         .iter()
@@ -74,75 +93,90 @@ fn main() {
     let list = names.join("\n") + "\n";
     let copy_list = copies.join("\n") + "\n";
 
-    let thumbnail = |flags: &[&str], list: &str| -> Child {
+    let thumbnail = |flags: &[&str], list: &str| -> Result<Child, String> {
         let mut child = Command::new(&program)
             .args(flags)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
-            .expect("run thumbnail");
-        let mut stdin = child.stdin.take().expect("stdin");
-        std::io::Write::write_all(&mut stdin, list.as_bytes()).expect("write names");
-        child
+            .map_err(|err| format!("run {}: {err}", program.display()))?;
+        let mut stdin = child.stdin.take().ok_or("no stdin")?;
+        stdin
+            .write_all(list.as_bytes())
+            .map_err(|err| format!("write the names: {err}"))?;
+        Ok(child)
     };
-    let wait = |child: Child| {
-        let out = child.wait_with_output().expect("wait");
-        assert!(out.status.success(), "thumbnail failed");
+    let wait = |child: Child| -> Result<(), String> {
+        let out = child.wait_with_output().map_err(|err| err.to_string())?;
+        if !out.status.success() {
+            return Err(format!("thumbnail failed: {}", out.status));
+        }
+        Ok(())
     };
     let magick = |threads: Option<&'static str>| {
         let (out, names) = (magick_out.to_string_lossy().into_owned(), &names);
-        move || {
-            let mut command = Command::new("/usr/bin/mogrify");
+        move || -> Result<(), String> {
+            let mut command = Command::new(MOGRIFY);
             command
                 .args(["-path", &out, "-sample", "128x128"])
                 .args(names);
             if let Some(threads) = threads {
                 command.env("MAGICK_THREAD_LIMIT", threads);
             }
-            assert!(command.status().expect("run mogrify").success());
+            match command.status() {
+                Ok(status) if status.success() => Ok(()),
+                Ok(status) => Err(format!("mogrify failed: {status}")),
+                Err(err) => Err(format!("run mogrify: {err}")),
+            }
         }
     };
     let variant = |flags: Vec<String>| {
         let list = &list;
         move || {
             let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-            wait(thumbnail(&flags, list));
+            wait(thumbnail(&flags, list)?)
         }
     };
-    let jobs = thumbnail::default_jobs().to_string();
+    // thumbnail's own default, left to it: "twice the number of CPUs".
+    let jobs = 2 * cpus;
     let one_per_cpu = cpus.to_string();
-    let flags =
-        |v: &str, jobs: &str| vec!["--variant".into(), v.into(), "--jobs".into(), jobs.into()];
+    let flags = |v: &str, jobs: Option<&str>| -> Vec<String> {
+        let jobs = jobs.map(|jobs| ["--jobs".to_string(), jobs.to_string()]);
+        ["--variant".to_string(), v.to_string()]
+            .into_iter()
+            .chain(jobs.into_iter().flatten())
+            .collect()
+    };
 
     let mut cases: Vec<Case> = vec![
         case("sequential: thumbnail", 1, variant(Vec::new())),
         case("reference: 2 sequential processes at once", 2, || {
-            let (a, b) = (thumbnail(&[], &list), thumbnail(&[], &copy_list));
-            wait(a);
-            wait(b);
+            let (a, b) = (thumbnail(&[], &list)?, thumbnail(&[], &copy_list)?);
+            let (a, b) = (wait(a), wait(b));
+            a.and(b)
         }),
         case(
             &format!("--variant 5 (default --jobs {jobs})"),
             1,
-            variant(flags("5", &jobs)),
+            variant(flags("5", None)),
         ),
         case(
             &format!("--variant 6 (default --jobs {jobs})"),
             1,
-            variant(flags("6", &jobs)),
+            variant(flags("6", None)),
         ),
         case(
             &format!("--variant 5 --jobs {cpus}"),
             1,
-            variant(flags("5", &one_per_cpu)),
+            variant(flags("5", Some(&one_per_cpu))),
         ),
         case(
             &format!("--variant 6 --jobs {cpus}"),
             1,
-            variant(flags("6", &one_per_cpu)),
+            variant(flags("6", Some(&one_per_cpu))),
         ),
     ];
-    if Path::new("/usr/bin/mogrify").exists() {
+    if Path::new(MOGRIFY).exists() {
         cases.push(case("ImageMagick mogrify -sample 128x128", 1, magick(None)));
         cases.push(case(
             "  the same, MAGICK_THREAD_LIMIT=1",
@@ -155,18 +189,14 @@ fn main() {
         "{n} JPEGs (1600×1200 and 900×1600), {} KB each on average; {cpus} CPUs; \
          load average before: {}",
         bytes / n as u64 / 1000,
-        load_average()
+        procs::load_average()
     );
-    for round in 0..rounds {
-        let order: Vec<usize> = match round % 2 {
-            0 => (0..cases.len()).collect(),
-            _ => (0..cases.len()).rev().collect(),
-        };
-        for i in order {
+    for round in 0..args.rounds as usize {
+        for i in order(Turns::Reversed, round, cases.len()) {
             let case = &mut cases[i];
             let mut best: Option<Round> = None;
             for _ in 0..5 {
-                let round = measure(&mut case.run, cpus);
+                let round = measure(&mut case.run, cpus)?;
                 if best.is_none_or(|best| round.others < best.others) {
                     best = Some(round);
                 }
@@ -177,20 +207,24 @@ fn main() {
             case.rounds.extend(best);
         }
     }
-    println!("load average after: {}\n", load_average());
+    println!("load average after: {}\n", procs::load_average());
     report(&cases, n);
+    Ok(())
 }
+
+/// A way of making the thumbnails, once.
+type Runner<'a> = Box<dyn FnMut() -> Result<(), String> + 'a>;
 
 /// One way of making the thumbnails, and its measured rounds.
 struct Case<'a> {
     what: String,
     /// How many times it does the work: 2 for the reference.
     times: u32,
-    run: Box<dyn FnMut() + 'a>,
+    run: Runner<'a>,
     rounds: Vec<Round>,
 }
 
-fn case<'a>(what: &str, times: u32, run: impl FnMut() + 'a) -> Case<'a> {
+fn case<'a>(what: &str, times: u32, run: impl FnMut() -> Result<(), String> + 'a) -> Case<'a> {
     Case {
         what: what.to_string(),
         times,
@@ -210,26 +244,21 @@ struct Round {
 }
 
 /// Runs `run` once and measures it.
-fn measure(run: &mut Box<dyn FnMut() + '_>, cpus: usize) -> Round {
-    let (start, before, busy) = (Instant::now(), children_usage(), busy_time());
-    run();
+fn measure(run: &mut Runner<'_>, cpus: usize) -> Result<Round, String> {
+    let (start, before, busy) = (Instant::now(), procs::children_usage(), procs::busy_time());
+    run()?;
     let wall = start.elapsed();
-    let (after, busy) = (children_usage(), busy_time() - busy);
+    let (after, busy) = (procs::children_usage(), procs::busy_time() - busy);
     let cpu = after.cpu - before.cpu;
-    Round {
+    Ok(Round {
         wall,
         cpu,
         faults: after.faults - before.faults,
         others: busy.saturating_sub(cpu).as_secs_f64() / (wall.as_secs_f64() * cpus as f64),
-    }
+    })
 }
 
-/// The median of `values`.
-fn median<T: PartialOrd + Copy>(mut values: Vec<T>) -> T {
-    values.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-    values[values.len() / 2]
-}
-
+/// Prints the table: per image, the median of the rounds.
 fn report(cases: &[Case], n: usize) {
     // Per image of the work done, round by round.
     let per_image = |case: &Case, what: fn(&Round) -> f64| -> Vec<f64> {
@@ -241,7 +270,8 @@ fn report(cases: &[Case], n: usize) {
     // case once, close together), then the median.
     let ratio = |a: &Case, b: &Case| {
         let (a, b) = (per_image(a, wall), per_image(b, wall));
-        median(a.iter().zip(&b).map(|(a, b)| a / b).collect())
+        let ratios: Vec<f64> = a.iter().zip(&b).map(|(a, b)| a / b).collect();
+        median(&ratios)
     };
     let (sequential, reference) = (&cases[0], &cases[1]);
     println!(
@@ -255,13 +285,14 @@ fn report(cases: &[Case], n: usize) {
         "of reference"
     );
     for case in cases {
+        let others: Vec<f64> = case.rounds.iter().map(|r| r.others * 100.0).collect();
         print!(
             "{:44} {:8.2} {:7.2} {:7.0} {:6.0}%",
             case.what,
-            median(per_image(case, wall)),
-            median(per_image(case, |r| r.cpu.as_secs_f64() * 1000.0)),
-            median(per_image(case, |r| r.faults as f64)),
-            median(case.rounds.iter().map(|r| r.others * 100.0).collect()),
+            median(&per_image(case, wall)),
+            median(&per_image(case, |r| r.cpu.as_secs_f64() * 1000.0)),
+            median(&per_image(case, |r| r.faults as f64)),
+            median(&others),
         );
         if !case.what.contains("mogrify") && !case.what.contains("same") {
             print!(
@@ -280,83 +311,10 @@ fn report(cases: &[Case], n: usize) {
     );
 }
 
-/// User + system time and minor page faults of this process's children
-/// that have ended (Linux: /proc/self/stat).
-struct Usage {
-    cpu: Duration,
-    faults: u64,
-}
-
-fn children_usage() -> Usage {
-    let stat = fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // After "pid (name) ": state is field 3; cminflt is field 11, cutime and
-    // cstime (in ticks of 10 ms) fields 16 and 17.
-    let fields: Vec<u64> = stat
-        .rsplit(')')
-        .next()
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(|f| f.parse().unwrap_or(0))
-        .collect();
-    let field = |i: usize| fields.get(i - 3).copied().unwrap_or(0);
-    Usage {
-        cpu: Duration::from_millis((field(16) + field(17)) * 10),
-        faults: field(11),
-    }
-}
-
-/// The time all CPUs together spent busy since boot, by anyone (Linux:
-/// the first line of /proc/stat, in ticks of 10 ms: user, nice, system,
-/// then idle and iowait, which are not busy, then irq, softirq and steal).
-fn busy_time() -> Duration {
-    let stat = fs::read_to_string("/proc/stat").unwrap_or_default();
-    let ticks: Vec<u64> = stat
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .split_whitespace()
-        .skip(1)
-        .map(|t| t.parse().unwrap_or(0))
-        .collect();
-    let busy: u64 = [0, 1, 2, 5, 6, 7]
-        .iter()
-        .filter_map(|&i| ticks.get(i))
-        .sum();
-    Duration::from_millis(busy * 10)
-}
-
-/// `/proc/loadavg`'s three averages.
-fn load_average() -> String {
-    let text = fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    text.split_whitespace()
-        .take(3)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// The `thumbnail` program built beside this example
-/// (`target/release/thumbnail` for `target/release/examples/bench`).
-fn thumbnail_program() -> PathBuf {
-    let exe = std::env::current_exe().expect("current_exe");
-    let program = exe
-        .parent()
-        .and_then(Path::parent)
-        .map(|dir| dir.join("thumbnail"))
-        .unwrap_or_default();
-    if !program.exists() {
-        eprintln!(
-            "no {}: build it first with cargo build --release -p thumbnail --bins --examples",
-            program.display()
-        );
-        std::process::exit(1);
-    }
-    program
-}
-
 /// Writes `n` photo-like JPEGs (smooth colour plus grain, quality 90) and
 /// returns their names: in turn a landscape 1600×1200 and a portrait
 /// 900×1600, smooth then grainy (noise as at high ISO).
-fn make_photos(dir: &Path, n: usize) -> Vec<String> {
+fn make_photos(dir: &Path, n: usize) -> Result<Vec<String>, String> {
     let mut seed = 0x2545_f491_4f6c_dd1d_u64;
     (0..n)
         .map(|i| {
@@ -383,9 +341,9 @@ fn make_photos(dir: &Path, n: usize) -> Vec<String> {
             let mut out = Vec::new();
             JpegEncoder::new_with_quality(&mut out, 90)
                 .encode_image(&photo)
-                .expect("encode");
-            fs::write(&name, out).expect("write");
-            name.to_string_lossy().into_owned()
+                .map_err(|err| format!("encode: {err}"))?;
+            fs::write(&name, out).map_err(|err| format!("write {}: {err}", name.display()))?;
+            Ok(name.to_string_lossy().into_owned())
         })
         .collect()
 }

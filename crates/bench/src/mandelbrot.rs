@@ -1,9 +1,5 @@
-//! Exercise 8.5's question, measured: how much faster is the parallel
-//! Mandelbrot, and what is the best number of workers?
-//!
-//! ```text
-//! $ cargo run --release -p exercises --example mandelbrot_bench [-- ROUNDS]
-//! ```
+//! `bench mandelbrot`: exercise 8.5's question, measured: how much faster
+//! is the parallel Mandelbrot, and what is the best number of workers?
 //!
 //! It times the book's sequential loop (the reference) and the parallel
 //! one with 1, 2, 4, ... 64 workers, rendering the book's 1024×1024 image
@@ -12,20 +8,40 @@
 //! one round and backward in the next, so that a busy spell on the machine
 //! falls on all of them alike; each case's median over ROUNDS (default 9)
 //! rounds counts. It prints a table and draws the speed-up against the
-//! number of workers in `crates/exercises/docs/mandelbrot-speedup.svg`.
+//! number of workers in `crates/exercises/docs/mandelbrot-speedup.svg`
+//! (or `--svg`).
+//!
+//! The renderers are the program's own functions, compiled in here from
+//! its source: the exercise is a binary, with no library to depend on.
 
-use std::path::Path;
-use std::thread;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use clap::Args;
 use image::codecs::png::PngEncoder;
 use svg::Document;
 use svg::node::element::{Circle, Line, Polyline, Rectangle, Text};
 
+use crate::procs;
+use crate::stats::{Turns, alternate, median, ratio};
+
 // The program's own code, `main` aside.
 #[allow(dead_code)]
-#[path = "../src/bin/mandelbrot.rs"]
-mod mandelbrot;
+#[path = "../../exercises/src/bin/mandelbrot.rs"]
+mod program;
+
+/// What `bench mandelbrot` takes.
+#[derive(Args, Debug, Clone)]
+pub struct MandelbrotArgs {
+    /// Rounds of the cases, forward and backward in turn; the medians count
+    #[arg(long, default_value_t = 9, value_parser = clap::value_parser!(u32).range(1..))]
+    pub rounds: u32,
+
+    /// Where to draw the plot (default: the one in
+    /// crates/exercises/docs/mandelbrot-speedup.svg)
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+}
 
 /// The book's width and height.
 const SIZE: u32 = 1024;
@@ -33,47 +49,52 @@ const SIZE: u32 = 1024;
 /// The numbers of workers measured.
 const WORKERS: [usize; 7] = [1, 2, 4, 8, 16, 32, 64];
 
-fn main() {
-    let rounds: usize = std::env::args()
-        .nth(1)
-        .and_then(|arg| arg.parse().ok())
-        .unwrap_or(9)
-        .max(1);
-    let cpus = thread::available_parallelism().map_or(1, |n| n.get());
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+/// The plot exercise 8.5's docs show.
+fn docs_svg() -> PathBuf {
+    let bench = Path::new(env!("CARGO_MANIFEST_DIR"));
+    bench
+        .parent()
+        .unwrap_or(bench)
+        .join("exercises/docs/mandelbrot-speedup.svg")
+}
+
+/// Renders with each case, prints the table and draws the plot.
+pub fn run(args: &MandelbrotArgs) -> Result<(), String> {
+    let rounds = args.rounds as usize;
+    let cpus = procs::cpus();
+    let load = procs::load_average();
     let load = load.split_whitespace().next().unwrap_or("?").to_string();
 
     // Case 0 is the sequential loop; case i > 0 is WORKERS[i - 1] workers.
-    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); WORKERS.len() + 1];
-    let mut cpu_times: Vec<Vec<Duration>> = vec![Vec::new(); WORKERS.len() + 1];
-    let mut cases: Vec<usize> = (0..times.len()).collect();
-    for _ in 0..rounds {
-        for &case in &cases {
-            let (start, cpu) = (Instant::now(), cpu_time());
-            let img = match case {
-                0 => mandelbrot::render_sequential(SIZE),
-                i => mandelbrot::render_parallel(SIZE, WORKERS[i - 1]),
-            };
-            times[case].push(start.elapsed());
-            cpu_times[case].push(cpu_time().saturating_sub(cpu));
-            drop(img);
-        }
-        cases.reverse();
-    }
-    let medians: Vec<Duration> = times.iter_mut().map(|t| median(t)).collect();
-    let cpu: Vec<Duration> = cpu_times.iter_mut().map(|t| median(t)).collect();
-
-    let img = mandelbrot::render_sequential(SIZE);
-    let mut encodes: Vec<Duration> = (0..rounds)
-        .map(|_| {
-            let start = Instant::now();
-            let mut png = Vec::new();
-            img.write_with_encoder(PngEncoder::new(&mut png))
-                .expect("encode");
-            start.elapsed()
-        })
+    let runs = alternate(rounds, WORKERS.len() + 1, Turns::Reversed, |case, _| {
+        let (start, cpu) = (Instant::now(), procs::cpu_time());
+        let img = match case {
+            0 => program::render_sequential(SIZE),
+            i => program::render_parallel(SIZE, WORKERS[i - 1]),
+        };
+        let took = (start.elapsed(), procs::cpu_time().saturating_sub(cpu));
+        drop(img);
+        Ok::<_, String>(took)
+    })?;
+    let medians: Vec<Duration> = runs
+        .iter()
+        .map(|r| median(&r.iter().map(|t| t.0).collect::<Vec<_>>()))
         .collect();
-    let encode = median(&mut encodes);
+    let cpu: Vec<Duration> = runs
+        .iter()
+        .map(|r| median(&r.iter().map(|t| t.1).collect::<Vec<_>>()))
+        .collect();
+
+    let img = program::render_sequential(SIZE);
+    let mut encodes = Vec::new();
+    for _ in 0..rounds {
+        let start = Instant::now();
+        let mut png = Vec::new();
+        img.write_with_encoder(PngEncoder::new(&mut png))
+            .map_err(|err| format!("encode: {err}"))?;
+        encodes.push(start.elapsed());
+    }
+    let encode = median(&encodes);
 
     let sequential = medians[0];
     println!(
@@ -91,7 +112,7 @@ fn main() {
     );
     let mut points = Vec::new();
     for (i, &workers) in WORKERS.iter().enumerate() {
-        let speedup = sequential.as_secs_f64() / medians[i + 1].as_secs_f64();
+        let speedup = ratio(sequential, medians[i + 1]);
         points.push((workers, speedup));
         println!(
             "| {workers} | {} | {} | {speedup:.2} |",
@@ -106,51 +127,17 @@ fn main() {
     let subtitle = format!(
         "{cpus} CPUs, load average {load} at the start; median of {rounds} alternating rounds"
     );
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/mandelbrot-speedup.svg");
-    let written =
-        std::fs::create_dir_all(path.parent().expect("docs/ has a parent")).and_then(|()| {
-            mandelbrot::save(
-                &path,
-                plot(&points, cpus, (&title, &subtitle))
-                    .to_string()
-                    .as_bytes(),
-            )
-        });
-    match written {
-        Ok(()) => println!("wrote {}", path.display()),
-        Err(err) => {
-            eprintln!("mandelbrot_bench: write {}: {err}", path.display());
-            std::process::exit(1);
-        }
-    }
+    let path = args.svg.clone().unwrap_or_else(docs_svg);
+    let drawing = plot(&points, cpus, (&title, &subtitle)).to_string();
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)
+        .and_then(|()| program::save(&path, drawing.as_bytes()))
+        .map_err(|err| format!("write {}: {err}", path.display()))?;
+    println!("wrote {}", path.display());
+    Ok(())
 }
 
-/// The CPU time of this process so far, user and system, all threads (the
-/// `utime` and `stime` of `/proc/self/stat`, in ticks of 10 ms).
-fn cpu_time() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // The fields after the command name, which is in parentheses.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map_or("", |(_, rest)| rest)
-        .split_whitespace()
-        .collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 here.
-    Duration::from_millis((ticks(11) + ticks(12)) * 10)
-}
-
-/// The median of `times` (sorted in place).
-fn median(times: &mut [Duration]) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
-
+/// `d` in whole milliseconds.
 fn ms(d: Duration) -> String {
     format!("{:.0} ms", d.as_secs_f64() * 1e3)
 }
@@ -288,4 +275,16 @@ fn line(x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str) -> Line {
         .set("x2", x2)
         .set("y2", y2)
         .set("stroke", stroke)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plot_goes_beside_the_exercise_s_docs() {
+        assert!(docs_svg().ends_with("crates/exercises/docs/mandelbrot-speedup.svg"));
+        let svg = plot(&[(1, 1.0), (2, 1.9)], 2, ("t", "s")).to_string();
+        assert!(svg.contains("ideal: min(workers, 2 CPUs)"), "{svg}");
+    }
 }

@@ -1,13 +1,7 @@
-//! How fast chat fans out, and how much memory it takes:
+//! `bench chat`: how fast chat fans out, and how much memory it takes.
 //!
-//! ```text
-//! $ cargo build --release -p chat
-//! $ cargo run --release -p chat --example chat_bench [-- ROUNDS]
-//! ```
-//!
-//! Two loads, each against the release `chat` beside this example and
-//! against a reference server, alternately, ROUNDS times (default 3),
-//! medians reported:
+//! Two loads, each against the release `chat` and against a reference
+//! server, in turns, ROUNDS times (default 3), medians reported:
 //!
 //! - fan-out: 200 clients each send 20 lines, so each client receives
 //!   4,000 lines and the server delivers 800,000;
@@ -21,21 +15,33 @@
 //! The reference is the same chat protocol served by one thread over mio
 //! (epoll), with a growing output buffer per client instead of two threads
 //! and two rendezvous channels: what the work costs with no thread
-//! hand-offs. It runs as this same executable, `bench --reference ADDR`.
+//! hand-offs. It runs as this same executable, `bench chat-reference
+//! --addr ADDR`.
 //!
 //! The clients are one mio event loop in this process, so they cost the
 //! server no threads and are the same for both servers.
 
 use std::collections::HashMap;
 use std::io::{self, ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpListener};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::net::SocketAddr;
+use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use mio::net::{TcpListener as MioListener, TcpStream};
+use clap::Args;
+use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token};
+
+use crate::procs::{self, Bins, Server};
+use crate::stats::{Turns, alternate, median};
+
+/// What `bench chat` takes.
+#[derive(Args, Debug, Clone)]
+pub struct ChatArgs {
+    /// Rounds of each load, chat and the reference in turns; the medians count
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    pub rounds: u32,
+}
 
 /// How long any phase may take before the bench gives up.
 const PATIENCE: Duration = Duration::from_secs(300);
@@ -43,43 +49,51 @@ const PATIENCE: Duration = Duration::from_secs(300);
 /// Lines each talker sends.
 const LINES: usize = 20;
 
-fn main() {
-    common::raise_open_file_limit();
-    let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some("--reference") {
-        reference_server(&args[2]);
-        return;
-    }
-    let rounds: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(3);
-    let chat = chat_binary();
-    let me = std::env::current_exe().expect("current_exe");
-    println!("load average at start: {}", load_average());
-    for (name, listeners, talkers) in [("fan-out", 0, 200), ("idle", 2000, 10)] {
-        let mut results: HashMap<&str, Vec<(Duration, u64, u64)>> = HashMap::new();
-        for round in 0..rounds {
-            for (server, exe, extra) in [
-                ("chat", &chat, None),
-                ("reference", &me, Some("--reference")),
-            ] {
-                let result = run(exe, extra, listeners, talkers);
+/// The loads: their name, clients that only listen, clients that talk.
+const LOADS: [(&str, usize, usize); 2] = [("fan-out", 0, 200), ("idle", 2000, 10)];
+
+/// One server's run of one load: the time, its peak resident set in kB,
+/// and its thread count at the end.
+type Outcome = (Duration, u64, u64);
+
+/// Runs both loads against chat and the reference, and prints the runs
+/// and their medians.
+pub fn run(bins: &Bins, args: &ChatArgs) -> Result<(), String> {
+    let most = LOADS.iter().map(|(_, l, t)| l + t).max().unwrap_or(0);
+    procs::ensure_open_files(most as u64 + 100)?;
+    let chat = bins.path("chat")?;
+    let me = std::env::current_exe().map_err(|err| format!("where is this executable? {err}"))?;
+    let scratch = tempfile::tempdir().map_err(|err| format!("temporary directory: {err}"))?;
+    let servers: [(&str, &Path, &[&str]); 2] = [
+        ("chat", &chat, &[]),
+        ("reference", &me, &["chat-reference"]),
+    ];
+    println!("load average at start: {}", procs::load_average());
+    for (name, listeners, talkers) in LOADS {
+        let results = alternate(
+            args.rounds as usize,
+            servers.len(),
+            Turns::Same,
+            |case, round| -> Result<Outcome, String> {
+                let (server, exe, leading) = servers[case];
+                let result = run_once(exe, leading, listeners, talkers, scratch.path())
+                    .map_err(|err| format!("{name}, {server}: {err}"))?;
                 println!(
                     "{name} round {round} {server:>9}: {:>7.2} s, VmHWM {:>7} kB, {} threads",
                     result.0.as_secs_f64(),
                     result.1,
                     result.2
                 );
-                results.entry(server).or_default().push(result);
-            }
-        }
-        let median = |server: &str| {
-            let mut times: Vec<Duration> = results[server].iter().map(|r| r.0).collect();
-            let mut peaks: Vec<u64> = results[server].iter().map(|r| r.1).collect();
-            times.sort();
-            peaks.sort();
-            (times[times.len() / 2], peaks[peaks.len() / 2])
+                Ok(result)
+            },
+        )?;
+        let medians = |runs: &[Outcome]| {
+            let times: Vec<Duration> = runs.iter().map(|r| r.0).collect();
+            let peaks: Vec<u64> = runs.iter().map(|r| r.1).collect();
+            (median(&times), median(&peaks))
         };
-        let (chat_time, chat_peak) = median("chat");
-        let (ref_time, ref_peak) = median("reference");
+        let (chat_time, chat_peak) = medians(&results[0]);
+        let (ref_time, ref_peak) = medians(&results[1]);
         println!(
             "{name}: chat {:.2} s, {} MB; reference {:.2} s, {} MB; ratio {:.1}x time, {:.1}x memory",
             chat_time.as_secs_f64(),
@@ -90,77 +104,23 @@ fn main() {
             chat_peak as f64 / ref_peak as f64
         );
     }
-    println!("load average at end: {}", load_average());
-}
-
-/// The release `chat` beside this example (`target/release/chat`).
-fn chat_binary() -> PathBuf {
-    let me = std::env::current_exe().expect("current_exe");
-    let chat = me
-        .parent()
-        .and_then(|examples| examples.parent())
-        .map(|release| release.join("chat"))
-        .expect("target directory");
-    assert!(
-        chat.exists(),
-        "{} is missing: run `cargo build --release -p chat` first",
-        chat.display()
-    );
-    chat
+    println!("load average at end: {}", procs::load_average());
+    Ok(())
 }
 
 /// Starts a server, runs one load against it, and returns the time, the
 /// server's peak resident set in kB, and its thread count at the end.
-fn run(
-    exe: &PathBuf,
-    extra: Option<&str>,
+fn run_once(
+    exe: &Path,
+    leading: &[&str],
     listeners: usize,
     talkers: usize,
-) -> (Duration, u64, u64) {
-    let addr = free_addr();
-    let mut command = Command::new(exe);
-    match extra {
-        Some(flag) => command.args([flag, &addr]),
-        None => command.args(["--addr", &addr]),
-    };
-    let mut server = Server(command.stdout(Stdio::null()).spawn().expect("start server"));
-    wait_for(&addr);
-    let (elapsed, status) = load(&addr, listeners, talkers, server.0.id());
-    let field = |name: &str| -> u64 {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    let result = (elapsed, field("VmHWM:"), field("Threads:"));
-    let _ = server.0.kill();
-    let _ = server.0.wait();
-    result
-}
-
-/// A child process, killed when dropped.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_addr() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("local_addr").to_string()
-}
-
-fn wait_for(addr: &str) {
-    let deadline = Instant::now() + PATIENCE;
-    while std::net::TcpStream::connect(addr).is_err() {
-        assert!(Instant::now() < deadline, "server did not listen");
-        thread::sleep(Duration::from_millis(20));
-    }
+    scratch: &Path,
+) -> Result<Outcome, String> {
+    let server = Server::start_as(exe, leading, &[], scratch)?;
+    let (elapsed, status) = load(server.addr, listeners, talkers, server.guard.pid())
+        .map_err(|err| format!("{err}; the server said: {}", server.stderr_tail()))?;
+    Ok((elapsed, status.hwm_kib, status.threads))
 }
 
 /// One client of the load: its connection, what it has received.
@@ -175,18 +135,26 @@ struct Client {
 /// Connects `listeners + talkers` clients, makes sure all have entered
 /// the chat, then has each talker send its lines and waits until every
 /// client has received all of them. Returns the time of that last part,
-/// and server `pid`'s `/proc/PID/status` then, while all are connected.
-fn load(addr: &str, listeners: usize, talkers: usize, pid: u32) -> (Duration, String) {
-    let mut poll = Poll::new().expect("poll");
+/// and what `/proc/PID/status` says of server `pid` then, while all are
+/// connected.
+fn load(
+    addr: SocketAddr,
+    listeners: usize,
+    talkers: usize,
+    pid: u32,
+) -> Result<(Duration, procs::Status), String> {
+    let mut poll = Poll::new().map_err(|err| format!("poll: {err}"))?;
     let mut clients: Vec<Client> = Vec::new();
-    let sa: SocketAddr = addr.parse().expect("address");
     for i in 0..listeners + talkers {
-        let std_stream = std::net::TcpStream::connect(sa).expect("connect");
-        std_stream.set_nonblocking(true).expect("nonblocking");
-        let mut stream = TcpStream::from_std(std_stream);
-        poll.registry()
-            .register(&mut stream, Token(i), Interest::READABLE)
-            .expect("register");
+        let connect = || -> io::Result<TcpStream> {
+            let std_stream = std::net::TcpStream::connect(addr)?;
+            std_stream.set_nonblocking(true)?;
+            let mut stream = TcpStream::from_std(std_stream);
+            poll.registry()
+                .register(&mut stream, Token(i), Interest::READABLE)?;
+            Ok(stream)
+        };
+        let stream = connect().map_err(|err| format!("client {i}: connect: {err}"))?;
         clients.push(Client {
             stream,
             partial: Vec::new(),
@@ -196,25 +164,23 @@ fn load(addr: &str, listeners: usize, talkers: usize, pid: u32) -> (Duration, St
         });
         // Keep the accept queue short and the client's buffers drained.
         if i % 100 == 99 {
-            pump(&mut poll, &mut clients, |_| false, Duration::from_millis(1));
+            pump(&mut poll, &mut clients, |_| false, Duration::from_millis(1))?;
         }
     }
-    pump(
-        &mut poll,
-        &mut clients,
-        |cs| cs.iter().all(|c| c.greeted),
-        PATIENCE,
-    );
+    let greeted = |cs: &[Client]| cs.iter().all(|c| c.greeted);
+    if !pump(&mut poll, &mut clients, greeted, PATIENCE)? {
+        return Err(format!("not every client was greeted within {PATIENCE:?}"));
+    }
     // A client has entered once it hears any message: ping until all have.
     let pinger = clients.len() - 1;
+    let deadline = Instant::now() + PATIENCE;
     while !clients.iter().all(|c| c.pinged) {
-        send(&mut clients[pinger].stream, b"ping\n");
-        pump(
-            &mut poll,
-            &mut clients,
-            |cs| cs.iter().all(|c| c.pinged),
-            Duration::from_millis(200),
-        );
+        if Instant::now() > deadline {
+            return Err(format!("not every client entered within {PATIENCE:?}"));
+        }
+        send(&mut clients[pinger].stream, b"ping\n")?;
+        let pinged = |cs: &[Client]| cs.iter().all(|c| c.pinged);
+        pump(&mut poll, &mut clients, pinged, Duration::from_millis(200))?;
     }
 
     let start = Instant::now();
@@ -222,58 +188,57 @@ fn load(addr: &str, listeners: usize, talkers: usize, pid: u32) -> (Duration, St
     let first_talker = listeners;
     for n in 0..LINES {
         for client in &mut clients[first_talker..] {
-            send(&mut client.stream, format!("talk {n}\n").as_bytes());
+            send(&mut client.stream, format!("talk {n}\n").as_bytes())?;
         }
     }
-    pump(
-        &mut poll,
-        &mut clients,
-        |cs| cs.iter().all(|c| c.talk == want),
-        PATIENCE,
-    );
+    let heard_all = |cs: &[Client]| cs.iter().all(|c| c.talk == want);
+    if !pump(&mut poll, &mut clients, heard_all, PATIENCE)? {
+        return Err(format!("the load did not finish within {PATIENCE:?}"));
+    }
     let elapsed = start.elapsed();
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("server status");
-    (elapsed, status)
+    let status = procs::status(pid).map_err(|err| format!("the server's status: {err}"))?;
+    Ok((elapsed, status))
 }
 
 /// Writes a short line on a nonblocking socket.
-fn send(stream: &mut TcpStream, mut line: &[u8]) {
+fn send(stream: &mut TcpStream, mut line: &[u8]) -> Result<(), String> {
     while !line.is_empty() {
         match stream.write(line) {
             Ok(n) => line = &line[n..],
             Err(err) if err.kind() == ErrorKind::WouldBlock => {
                 thread::sleep(Duration::from_millis(1))
             }
-            Err(err) => panic!("write: {err}"),
+            Err(err) => return Err(format!("write: {err}")),
         }
     }
+    Ok(())
 }
 
-/// Reads whatever comes, line by line, until `done` or `timeout`.
+/// Reads whatever comes, line by line, until `done` or `timeout`; whether
+/// `done` came true.
 fn pump(
     poll: &mut Poll,
     clients: &mut [Client],
     done: impl Fn(&[Client]) -> bool,
     timeout: Duration,
-) {
+) -> Result<bool, String> {
     let mut events = Events::with_capacity(1024);
     let deadline = Instant::now() + timeout;
     let mut buf = vec![0; 64 * 1024];
     while !done(clients) {
-        let now = Instant::now();
-        if now >= deadline {
-            assert!(timeout < PATIENCE, "the load did not finish in time");
-            return;
-        }
-        poll.poll(&mut events, Some(deadline - now)).expect("poll");
+        let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+            return Ok(false);
+        };
+        poll.poll(&mut events, Some(left))
+            .map_err(|err| format!("poll: {err}"))?;
         for event in &events {
             let client = &mut clients[event.token().0];
             loop {
                 match client.stream.read(&mut buf) {
-                    Ok(0) => panic!("the server hung up"),
+                    Ok(0) => return Err("the server hung up".to_string()),
                     Ok(n) => client.partial.extend_from_slice(&buf[..n]),
                     Err(err) if err.kind() == ErrorKind::WouldBlock => break,
-                    Err(err) => panic!("read: {err}"),
+                    Err(err) => return Err(format!("read: {err}")),
                 }
             }
             let mut start = 0;
@@ -291,11 +256,13 @@ fn pump(
             client.partial.drain(..start);
         }
     }
+    Ok(true)
 }
 
 /// The reference: chat's protocol on one thread, over mio. Each client's
 /// output waits in a buffer of its own until its socket can take it.
-fn reference_server(addr: &str) {
+/// Serves until killed.
+pub fn reference_server(addr: SocketAddr) -> io::Result<()> {
     struct Peer {
         stream: TcpStream,
         who: String,
@@ -303,17 +270,16 @@ fn reference_server(addr: &str) {
         output: Vec<u8>,
     }
     const LISTENER: Token = Token(usize::MAX);
-    let mut listener = MioListener::bind(addr.parse().expect("address")).expect("bind");
-    let mut poll = Poll::new().expect("poll");
+    let mut listener = TcpListener::bind(addr)?;
+    let mut poll = Poll::new()?;
     poll.registry()
-        .register(&mut listener, LISTENER, Interest::READABLE)
-        .expect("register");
+        .register(&mut listener, LISTENER, Interest::READABLE)?;
     let mut peers: HashMap<usize, Peer> = HashMap::new();
     let mut next = 0;
     let mut events = Events::with_capacity(1024);
     let mut buf = vec![0; 64 * 1024];
     loop {
-        poll.poll(&mut events, None).expect("poll");
+        poll.poll(&mut events, None)?;
         let mut messages: Vec<Vec<u8>> = Vec::new();
         let mut gone: Vec<usize> = Vec::new();
         for event in &events {
@@ -321,9 +287,11 @@ fn reference_server(addr: &str) {
                 while let Ok((mut stream, who)) = listener.accept() {
                     let token = Token(next);
                     next += 1;
-                    poll.registry()
-                        .register(&mut stream, token, Interest::READABLE | Interest::WRITABLE)
-                        .expect("register");
+                    poll.registry().register(
+                        &mut stream,
+                        token,
+                        Interest::READABLE | Interest::WRITABLE,
+                    )?;
                     let who = who.to_string();
                     messages.push(format!("{who} has arrived\n").into_bytes());
                     let output = format!("You are {who}\n").into_bytes();
@@ -405,10 +373,4 @@ fn flush(mut stream: impl Write, output: &mut Vec<u8>) -> io::Result<()> {
     };
     output.drain(..written);
     result
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
 }
