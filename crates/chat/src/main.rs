@@ -1,20 +1,10 @@
-//! The command line of `chat`; the book's listing is in `lib.rs`.
-//!
-//! ```text
-//! $ cargo run -p chat               # terminal 1
-//! $ cargo run -p netcat3            # terminals 2, 3, ... (or: nc localhost 8000)
-//! ```
+//! The command line of `chat`; the listing is in `lib.rs`.
 
 use clap::Parser;
 
-/// A chat server: every line a client sends goes to every client.
-///
-/// chat is the book's chat server (gopl.io/ch8/chat). A newcomer is told
-/// its own address (`You are 127.0.0.1:PORT`) and announced to the others
-/// (`ADDR has arrived`); each line it sends reaches every client, itself
-/// included, as `ADDR: LINE`; when its input ends, the others hear
-/// `ADDR has left`. As in the book, a client that stops reading stalls the
-/// whole chat (exercise 8.15 mends that). Each client takes two threads.
+/// A chat server: every line a client sends goes to every client, itself
+/// included: gopl.io/ch8/chat. Each client takes two threads. Connect with
+/// netcat3 or `nc localhost 8000`.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -23,7 +13,7 @@ struct Args {
     addr: String,
 
     #[command(flatten)]
-    threads: common::MaxThreads,
+    threads: flags::MaxThreads,
 }
 
 fn main() {

@@ -6,10 +6,9 @@ use std::net::Shutdown;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::testing::{
-    Client, PATIENCE, Program, Server, assert_help_and_version, assert_listen_failures,
-    go_log_message, threads_of,
-};
+use testkit::cli::{assert_help_and_version, go_log_message};
+use testkit::net::assert_listen_failures;
+use testkit::{Client, PATIENCE, Program, Server, threads_of};
 
 const CHAT: &str = env!("CARGO_BIN_EXE_chat");
 
@@ -342,7 +341,7 @@ fn netcat3_chats() {
     use std::io::pipe;
     use std::sync::mpsc;
 
-    let addr = common::testing::serve_in_process(chat::serve);
+    let addr = testkit::serve_in_process(chat::serve);
     // Each netcat3 prints through a channel: its "terminal".
     struct Screen(mpsc::Sender<Vec<u8>>);
     impl Write for Screen {

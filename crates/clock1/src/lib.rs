@@ -1,40 +1,37 @@
 //! `gopl.io/ch8/clock1`: Clock1 is a TCP server that periodically writes the
 //! time.
 //!
-//! Run it in one terminal and connect from another:
+//! A sequential server: it handles one connection at a time, so a second
+//! client is accepted by the system but hears nothing until the first leaves.
 //!
 //! ```text
-//! $ cargo run -p clock1
-//! $ nc localhost 8000          # or: cargo run -p netcat1
+//! $ cargo run -p clock1        # terminal 1
+//! $ nc localhost 8000          # terminal 2 (or: cargo run -p netcat1)
 //! 13:58:54
 //! 13:58:55
-//! ^C
 //! ```
 //!
-//! It serves one client at a time: a second `nc` waits until the first ends.
-//!
-//! | Go                                      | Rust                                   |
-//! |-----------------------------------------|----------------------------------------|
-//! | `net.Listen("tcp", "localhost:8000")`   | `common::listen` (in `main.rs`)        |
-//! | `for { conn, err := listener.Accept()`  | `for conn in listener.incoming()`      |
-//! | `log.Print(err)`                        | `common::accept_failed` (logs, backs off) |
-//! | `defer c.Close()`                       | `c` is dropped when `handle_conn` ends |
-//! | `time.Now().Format("15:04:05\n")`       | `common::now().strftime("%H:%M:%S\n")` |
-//! | `time.Sleep(1 * time.Second)`           | `thread::sleep(Duration::from_secs(1))` |
+//! | Go                                    | Rust                                      |
+//! |---------------------------------------|-------------------------------------------|
+//! | `net.Listen("tcp", "localhost:8000")` | `common::listen(&args.addr)` (`main.rs`)  |
+//! | `listener.Accept()`                   | `common::accept(&listener)`               |
+//! | `log.Print(err)`                      | `common::log_print!("{err}")`             |
+//! | `defer c.Close()`                     | `c` is dropped when `handle_conn` returns |
+//! | `io.WriteString(c, s)`                | `c.write_all(s.as_bytes())`               |
+//! | `time.Now().Format("15:04:05\n")`     | `common::now().strftime("%H:%M:%S\n")`    |
 
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
 
-/// The book's `main` after `net.Listen`: accept connections forever and
-/// handle each in turn.
+/// The book's `main`, from `net.Listen` on (which is in `main.rs`).
 pub fn serve(listener: TcpListener) {
-    for conn in listener.incoming() {
-        let conn = match conn {
+    loop {
+        let conn = match common::accept(&listener) {
             Ok(conn) => conn,
             Err(err) => {
-                common::accept_failed(&listener, &err); // e.g., connection aborted
+                common::log_print!("{err}"); // e.g., connection aborted
                 continue;
             }
         };

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use common::testing::{Server, assert_clock_line, assert_listen_failures};
+use testkit::Server;
+use testkit::clock::assert_clock_line;
+use testkit::net::assert_listen_failures;
 
 const CLOCK1: &str = env!("CARGO_BIN_EXE_clock1");
 
@@ -59,5 +61,5 @@ fn a_listen_failure_is_one_log_line_and_exit_status_1() {
 
 #[test]
 fn help_and_version() {
-    common::testing::assert_help_and_version(CLOCK1, "clock1");
+    testkit::cli::assert_help_and_version(CLOCK1, "clock1");
 }

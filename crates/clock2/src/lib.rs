@@ -1,52 +1,24 @@
-//! `gopl.io/ch8/clock2`: Clock2 is a concurrent TCP server that periodically
-//! writes the time.
+//! `gopl.io/ch8/clock2`: Clock is a TCP server that periodically writes the
+//! time.
 //!
-//! Run it in one terminal and connect from as many others as you like:
+//! clock1 with one change: `go handle_conn(conn)`, so every client gets the
+//! time at once. A thread is not a goroutine, so `go` counts it against the
+//! thread budget (`--max-threads`): at the budget, `accept` waits for a
+//! client to leave, and newcomers wait in the listen backlog.
 //!
 //! ```text
-//! $ cargo run -p clock2
-//! $ nc localhost 8000          # or: cargo run -p netcat1
-//! 14:02:54
-//! 14:02:55
-//! ^C
+//! $ cargo run -p clock2        # terminal 1
+//! $ nc localhost 8000          # terminals 2, 3, ... (or: cargo run -p netcat1)
 //! ```
 //!
-//! The only change from clock1 is in `serve`: `go handleConn(conn)`.
-//!
-//! | Go                                      | Rust                                   |
-//! |-----------------------------------------|----------------------------------------|
-//! | `net.Listen("tcp", "localhost:8000")`   | `common::listen` (in `main.rs`)        |
-//! | `for { conn, err := listener.Accept()`  | `for conn in listener.incoming()`      |
-//! | `log.Print(err)`                        | `common::accept_failed` (logs, backs off) |
-//! | `go handleConn(conn)`                   | `common::go(move \|\| handle_conn(conn))`, within the thread budget |
-//! | `defer c.Close()`                       | `c` is dropped when `handle_conn` ends |
-//! | `time.Now().Format("15:04:05\n")`       | `common::now().strftime("%H:%M:%S\n")` |
-
-//!
-//! Threads are not goroutines: a process gets about 16,000 of them, so
-//! `common::go` waits while the thread budget (`--max-threads`) is spent,
-//! and new clients wait in the listen backlog until a client leaves.
+//! | Go                    | Rust                                       |
+//! |-----------------------|--------------------------------------------|
+//! | `go handleConn(conn)` | `common::go(move \|\| handle_conn(conn))` |
 
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
-
-/// The book's `main` after `net.Listen`: accept connections forever and
-/// handle each on a thread of its own.
-pub fn serve(listener: TcpListener) {
-    common::now(); // look up the time zone here, not on a handler's small stack
-    for conn in listener.incoming() {
-        let conn = match conn {
-            Ok(conn) => conn,
-            Err(err) => {
-                common::accept_failed(&listener, &err); // e.g., connection aborted
-                continue;
-            }
-        };
-        common::go(move || handle_conn(conn)); // handle connections concurrently
-    }
-}
 
 /// Writes the time to `c` once a second until a write fails.
 pub fn handle_conn(mut c: TcpStream) {
@@ -56,5 +28,20 @@ pub fn handle_conn(mut c: TcpStream) {
             return; // e.g., client disconnected
         }
         thread::sleep(Duration::from_secs(1));
+    }
+}
+
+/// The book's `main`, from `net.Listen` on (which is in `main.rs`).
+pub fn serve(listener: TcpListener) {
+    common::now(); // look the time zone up here, not on a handler's small stack
+    loop {
+        let conn = match common::accept(&listener) {
+            Ok(conn) => conn,
+            Err(err) => {
+                common::log_print!("{err}"); // e.g., connection aborted
+                continue;
+            }
+        };
+        common::go(move || handle_conn(conn)); // handle connections concurrently
     }
 }

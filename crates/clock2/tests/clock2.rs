@@ -1,6 +1,8 @@
 //! clock2 as its clients see it: every client gets the time at once.
 
-use common::testing::{Program, Server, assert_clock_line, assert_listen_failures};
+use testkit::clock::assert_clock_line;
+use testkit::net::assert_listen_failures;
+use testkit::{Program, Server};
 
 const CLOCK2: &str = env!("CARGO_BIN_EXE_clock2");
 
@@ -46,7 +48,7 @@ fn a_listen_failure_is_one_log_line_and_exit_status_1() {
 
 #[test]
 fn help_and_version() {
-    common::testing::assert_help_and_version(CLOCK2, "clock2");
+    testkit::cli::assert_help_and_version(CLOCK2, "clock2");
 }
 
 #[test]
@@ -63,4 +65,17 @@ fn a_stack_too_small_is_a_usage_error() {
     let (status, _, err) = Program::start(CLOCK2, &["--stack-size", "4KiB"]).finish();
     assert_eq!(status.code(), Some(2), "{err}");
     assert!(err.contains("too small"), "{err}");
+}
+
+#[test]
+fn more_threads_than_the_system_allows_is_a_usage_error() {
+    let args = ["--addr", "127.0.0.1:0", "--max-threads", "4294967295"];
+    let (status, _, err) = Program::start(CLOCK2, &args).finish();
+    assert_eq!(status.code(), Some(2), "{err}");
+    let first = err.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("error: ") && first.contains("at most"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
 }

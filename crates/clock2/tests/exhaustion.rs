@@ -8,15 +8,17 @@
 //! `accept` fails with EMFILE.
 //!
 //! By default clock2's thread budget stays below the open-file limit, so it
-//! never reaches EMFILE at all: the second test. The first sets a budget
-//! above the limit with `--max-threads` to reach the accept failure.
+//! never reaches EMFILE at all: the second test; and clients who hung up
+//! while they waited cost nothing once threads come free: the third. The
+//! first sets a budget above the limit with `--max-threads` to reach the
+//! accept failure.
 
-use std::io::{BufRead, BufReader};
-use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::testing::{Client, PATIENCE, Program, Server, assert_clock_line, go_log_message};
+use testkit::cli::go_log_message;
+use testkit::clock::assert_clock_line;
+use testkit::{Client, PATIENCE, Server};
 
 const CLOCK2: &str = env!("CARGO_BIN_EXE_clock2");
 
@@ -30,7 +32,7 @@ fn out_of_descriptors_it_logs_backs_off_and_recovers() {
         Server::start_after(&limit, CLOCK2, &["--max-threads", "1000"]);
     let server = &mut program;
     let pid = server.child.id();
-    let log = log_lines(server);
+    let log = server.stderr_lines();
 
     // Twice as many clients as the server has descriptors.
     let mut clients: Vec<Client> = (0..2 * FILES).map(|_| Client::connect(&addr)).collect();
@@ -72,12 +74,12 @@ fn out_of_descriptors_it_logs_backs_off_and_recovers() {
 
 #[test]
 fn by_default_the_budget_keeps_it_within_its_descriptors() {
-    const FILES: usize = 40; // a budget of 40 - 32 = 8 clients at once
-    const BUDGET: usize = 8;
+    const FILES: usize = 40; // a budget of 40 - 40/8 = 35 clients at once
+    const BUDGET: usize = 35;
     let limit = format!("ulimit -n {FILES}");
     let Server { mut program, addr } = Server::start_after(&limit, CLOCK2, &[]);
     let server = &mut program;
-    let log = log_lines(server);
+    let log = server.stderr_lines();
 
     // Twice as many clients as the budget: the first ones get the time,
     // the others wait in the listen backlog, and one line says why.
@@ -104,20 +106,31 @@ fn by_default_the_budget_keeps_it_within_its_descriptors() {
     assert_eq!(log.iter().count(), 0);
 }
 
-/// clock2's stderr, a line at a time (newline included), read on a thread
-/// of its own so that the pipe never fills.
-fn log_lines(server: &mut Program) -> mpsc::Receiver<String> {
-    let mut stderr = BufReader::new(server.child.stderr.take().unwrap());
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let mut line = String::new();
-        while stderr.read_line(&mut line).is_ok_and(|n| n > 0) {
-            if tx.send(std::mem::take(&mut line)).is_err() {
-                break;
-            }
-        }
-    });
-    rx
+#[test]
+fn a_crowd_that_has_gone_does_not_keep_a_newcomer_waiting() {
+    const FILES: usize = 40; // a budget of 35 clients at once
+    const SERVED: usize = 35;
+    let limit = format!("ulimit -n {FILES}");
+    let server = Server::start_after(&limit, CLOCK2, &[]);
+
+    // A crowd of 350: 35 are served, 315 wait in the listen backlog.
+    let mut crowd: Vec<Client> = (0..350).map(|_| server.connect()).collect();
+    for client in &mut crowd[..SERVED - 1] {
+        assert_clock_line(&client.read_line());
+    }
+    // They all leave. The 35 handlers notice at their next writes; the 315
+    // who hung up while they waited are passed over, not served a second
+    // each (nine seconds in all), so a newcomer hears the time at once.
+    crowd.clear();
+    let start = Instant::now();
+    let mut newcomer = server.connect();
+    let first = newcomer.read_line();
+    let waited = start.elapsed();
+    assert_clock_line(&first);
+    assert!(
+        waited < Duration::from_secs(5),
+        "the newcomer waited {waited:?} for its first tick"
+    );
 }
 
 /// The CPU time (user + system) process `pid` uses over `span`, and the

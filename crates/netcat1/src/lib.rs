@@ -1,28 +1,29 @@
 //! `gopl.io/ch8/netcat1`: Netcat1 is a read-only TCP client.
 //!
-//! Start a clock server in one terminal and read it from another:
+//! It copies what the server sends to standard output until the server
+//! closes the connection.
 //!
 //! ```text
-//! $ cargo run -p clock2
-//! $ cargo run -p netcat1
+//! $ cargo run -p clock2        # terminal 1
+//! $ cargo run -p netcat1       # terminal 2
 //! 14:02:54
 //! 14:02:55
-//! ^C
 //! ```
 //!
-//! | Go                                | Rust                                   |
-//! |-----------------------------------|----------------------------------------|
-//! | `net.Dial("tcp", "localhost:8000")` | `common::dial` (in `main.rs`)        |
-//! | `defer conn.Close()`              | `conn` is dropped when `run` ends      |
-//! | `mustCopy(os.Stdout, conn)`       | `must_copy(stdout, &conn)`             |
+//! | Go                                  | Rust                                      |
+//! |-------------------------------------|-------------------------------------------|
+//! | `net.Dial("tcp", "localhost:8000")` | `common::dial(&args.addr)` (`main.rs`)    |
+//! | `log.Fatal(err)`                    | `common::log_fatal!("{err}")` (`main.rs`) |
+//! | `os.Stdout`                         | `common::stdout()` (`main.rs`): a closed pipe ends it quietly |
+//! | `mustCopy(os.Stdout, conn)`         | `must_copy(stdout, &conn)`                |
 
 use std::io::Write;
 use std::net::TcpStream;
 
+// Go's mustCopy, shared with netcat2 and netcat3.
 use common::must_copy;
 
-/// The book's `main` after `net.Dial`: copy the connection to `stdout`
-/// until end of file.
+/// The book's `main`, from `net.Dial` on (which is in `main.rs`).
 pub fn run(conn: TcpStream, stdout: impl Write) {
     must_copy(stdout, &conn);
 }

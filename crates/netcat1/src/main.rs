@@ -1,17 +1,9 @@
-//! The command line of `netcat1`; the book's listing is in `lib.rs`.
-//!
-//! ```text
-//! $ cargo run -p clock2             # terminal 1
-//! $ cargo run -p netcat1            # terminal 2
-//! ```
+//! The command line of `netcat1`; the listing is in `lib.rs`.
 
 use clap::Parser;
 
-/// A read-only TCP client: prints what the server sends.
-///
-/// netcat1 is the book's first client (gopl.io/ch8/netcat1). It connects to
-/// the server and copies everything it sends to standard output until the
-/// server closes the connection. Try it against clock1 and clock2.
+/// A read-only TCP client: prints what the server sends, until it closes
+/// the connection: gopl.io/ch8/netcat1. Try it with clock1 or clock2.
 #[derive(Parser)]
 #[command(version)]
 struct Args {

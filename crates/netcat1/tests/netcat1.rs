@@ -2,9 +2,9 @@
 
 use std::io::Write;
 
-use common::testing::{
-    Program, assert_clock_line, assert_dial_failure, next_line, serve_in_process,
-};
+use testkit::clock::assert_clock_line;
+use testkit::net::assert_dial_failure;
+use testkit::{Program, next_line, serve_in_process};
 
 const NETCAT1: &str = env!("CARGO_BIN_EXE_netcat1");
 
@@ -52,5 +52,5 @@ fn a_dial_failure_is_one_log_line_and_exit_status_1() {
 
 #[test]
 fn help_and_version() {
-    common::testing::assert_help_and_version(NETCAT1, "netcat1");
+    testkit::cli::assert_help_and_version(NETCAT1, "netcat1");
 }

@@ -1,41 +1,36 @@
-//! `gopl.io/ch8/netcat2`: Netcat2 is a simple read/write TCP client.
+//! `gopl.io/ch8/netcat2`: Netcat is a simple read/write client for TCP
+//! servers.
 //!
-//! Start an echo server in one terminal and shout at it from another:
+//! Two threads: one copies the server's output to standard output while
+//! `main` sends standard input to the server. At the end of input (`^D`)
+//! `main` returns and the program ends at once, even if echoes are still
+//! on their way; netcat3 waits for them.
 //!
 //! ```text
-//! $ cargo run -p reverb1
-//! $ cargo run -p netcat2
+//! $ cargo run -p reverb1       # terminal 1
+//! $ cargo run -p netcat2       # terminal 2
 //! Hello?
 //!          HELLO?
 //!          Hello?
 //!          hello?
-//! ^D
 //! ```
 //!
-//! At the end of input (`^D`) the program stops at once, even if the other
-//! thread still has echoes to print; netcat3 waits for it.
-//!
-//! | Go                                | Rust                                    |
-//! |-----------------------------------|-----------------------------------------|
-//! | `conn`, shared by two goroutines  | `Arc<TcpStream>`, shared by two threads |
-//! | `go mustCopy(os.Stdout, conn)`    | `thread::spawn(move \|\| must_copy(stdout, &*conn))` |
-//! | `mustCopy(conn, os.Stdin)`        | `must_copy(&*conn, stdin)`              |
-//! | `main` returns, other goroutines die | `main` returns, other threads die    |
+//! | Go                               | Rust                                          |
+//! |----------------------------------|-----------------------------------------------|
+//! | `conn`, used by two goroutines   | `Arc<TcpStream>`, a clone for each thread     |
+//! | `go mustCopy(os.Stdout, conn)`   | `common::go(move \|\| must_copy(stdout, &*background))` |
+//! | `mustCopy(conn, os.Stdin)`       | `must_copy(&*conn, stdin)`                    |
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
-use std::thread;
 
 use common::must_copy;
 
-/// The book's `main` after `net.Dial`: print what the server sends on a
-/// background thread while this one sends `stdin` to the server.
+/// The book's `main`, from `net.Dial` on (which is in `main.rs`).
 pub fn run(conn: TcpStream, stdin: impl Read, stdout: impl Write + Send + 'static) {
     let conn = Arc::new(conn);
     let background = Arc::clone(&conn);
-    thread::Builder::new()
-        .spawn(move || must_copy(stdout, &*background))
-        .unwrap_or_else(|err| common::log_fatal!("{}", common::go_error(&err)));
+    common::go(move || must_copy(stdout, &*background));
     must_copy(&*conn, stdin);
 }

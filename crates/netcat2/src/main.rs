@@ -1,18 +1,9 @@
-//! The command line of `netcat2`; the book's listing is in `lib.rs`.
-//!
-//! ```text
-//! $ cargo run -p reverb1            # terminal 1
-//! $ cargo run -p netcat2            # terminal 2
-//! ```
+//! The command line of `netcat2`; the listing is in `lib.rs`.
 
 use clap::Parser;
 
-/// A TCP client that sends what you type and prints what comes back.
-///
-/// netcat2 is the book's read/write client (gopl.io/ch8/netcat2). A
-/// background thread prints what the server sends while the main thread
-/// sends standard input to the server. At the end of input it exits at
-/// once, even if echoes are still on their way. Try it against reverb1.
+/// A TCP client that sends what you type and prints what comes back; it
+/// exits at the end of input (^D): gopl.io/ch8/netcat2. Try it with reverb1.
 #[derive(Parser)]
 #[command(version)]
 struct Args {

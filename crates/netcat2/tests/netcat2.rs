@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use common::testing::{Program, assert_dial_failure, next_line, serve_in_process};
+use testkit::net::assert_dial_failure;
+use testkit::{Program, next_line, serve_in_process};
 
 const NETCAT2: &str = env!("CARGO_BIN_EXE_netcat2");
 
@@ -41,5 +42,5 @@ fn a_dial_failure_is_one_log_line_and_exit_status_1() {
 
 #[test]
 fn help_and_version() {
-    common::testing::assert_help_and_version(NETCAT2, "netcat2");
+    testkit::cli::assert_help_and_version(NETCAT2, "netcat2");
 }

@@ -1,19 +1,10 @@
-//! The command line of `netcat3`; the book's listing is in `lib.rs`.
-//!
-//! ```text
-//! $ cargo run -p reverb2            # terminal 1
-//! $ cargo run -p netcat3            # terminal 2
-//! ```
+//! The command line of `netcat3`; the listing is in `lib.rs`.
 
 use clap::Parser;
 
-/// A TCP client that waits for its background thread before exiting.
-///
-/// netcat3 is the book's client with a done channel (gopl.io/ch8/netcat3).
-/// Like netcat2 it sends standard input to the server while a background
-/// thread prints what comes back. At the end of input it closes the
-/// connection; the background thread then logs `done` and signals the main
-/// thread over an unbuffered channel, and only then does the program exit.
+/// A TCP client that sends what you type and prints what comes back; at the
+/// end of input (^D) it closes the connection, and exits once its reader
+/// has logged `done`: gopl.io/ch8/netcat3. Try it with reverb2.
 #[derive(Parser)]
 #[command(version)]
 struct Args {

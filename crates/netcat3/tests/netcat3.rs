@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use common::testing::{Program, assert_dial_failure, go_log_message, next_line, serve_in_process};
+use testkit::cli::go_log_message;
+use testkit::net::assert_dial_failure;
+use testkit::{Program, next_line, serve_in_process};
 
 const NETCAT3: &str = env!("CARGO_BIN_EXE_netcat3");
 
@@ -43,5 +45,5 @@ fn a_dial_failure_is_one_log_line_and_exit_status_1() {
 
 #[test]
 fn help_and_version() {
-    common::testing::assert_help_and_version(NETCAT3, "netcat3");
+    testkit::cli::assert_help_and_version(NETCAT3, "netcat3");
 }

@@ -1,21 +1,11 @@
-//! The command line of `reverb1`; the book's listing is in `lib.rs`.
-//!
-//! ```text
-//! $ cargo run -p reverb1            # terminal 1
-//! $ cargo run -p netcat2            # terminal 2 (or: nc localhost 8000), then type
-//! ```
+//! The command line of `reverb1`; the listing is in `lib.rs`.
 
 use std::time::Duration;
 
 use clap::Parser;
 
-/// An echo server: each line comes back loud, then moderate, then quiet.
-///
-/// reverb1 is the book's first echo server (gopl.io/ch8/reverb1). For each
-/// line it receives it sends back the line in upper case, then after the
-/// delay as it came, then after another delay in lower case, each indented
-/// by a tab. Within one connection it echoes one shout at a time, so a
-/// second shout is not heard until the first has faded. Compare reverb2.
+/// An echo server, one shout at a time: gopl.io/ch8/reverb1. Each line
+/// comes back loud, then as it came, then quiet. Try it with netcat2.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -24,11 +14,11 @@ struct Args {
     addr: String,
 
     /// How long each echo waits before the next, quieter one (e.g. 250ms, 2s)
-    #[arg(long, default_value = "1s", value_parser = humantime::parse_duration)]
+    #[arg(long, default_value = "1s", value_parser = flags::duration)]
     delay: Duration,
 
     #[command(flatten)]
-    threads: common::MaxThreads,
+    threads: flags::MaxThreads,
 }
 
 fn main() {

@@ -5,7 +5,8 @@ use std::io::{ErrorKind, Write};
 use std::net::Shutdown;
 
 use common::MAX_SCAN_TOKEN_SIZE;
-use common::testing::{PATIENCE, Server, assert_listen_failures};
+use testkit::net::assert_listen_failures;
+use testkit::{PATIENCE, Server};
 
 const REVERB1: &str = env!("CARGO_BIN_EXE_reverb1");
 
@@ -83,7 +84,7 @@ fn a_listen_failure_is_one_log_line_and_exit_status_1() {
 
 #[test]
 fn help_and_version() {
-    common::testing::assert_help_and_version(REVERB1, "reverb1");
+    testkit::cli::assert_help_and_version(REVERB1, "reverb1");
 }
 
 #[test]

@@ -1,23 +1,12 @@
-//! The command line of `reverb2`; the book's listing is in `lib.rs`.
-//!
-//! ```text
-//! $ cargo run -p reverb2            # terminal 1
-//! $ cargo run -p netcat2            # terminal 2 (or: nc localhost 8000), then type
-//! ```
+//! The command line of `reverb2`; the listing is in `lib.rs`.
 
 use std::time::Duration;
 
 use clap::Parser;
 
-/// An echo server whose echoes overlap, as real echoes do.
-///
-/// reverb2 is the book's concurrent echo server (gopl.io/ch8/reverb2). For
-/// each line it receives it sends back the line in upper case, then after
-/// the delay as it came, then after another delay in lower case, each
-/// indented by a tab. Each echo runs on a thread of its own, so the echoes
-/// of successive shouts overlap. When the client's input ends the server
-/// closes the connection, cutting off echoes still pending, as the book's
-/// does.
+/// An echo server whose echoes overlap: gopl.io/ch8/reverb2. Each line
+/// comes back loud, then as it came, then quiet; the end of the client's
+/// input cuts off echoes still pending. Try it with netcat3.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -26,11 +15,11 @@ struct Args {
     addr: String,
 
     /// How long each echo waits before the next, quieter one (e.g. 250ms, 2s)
-    #[arg(long, default_value = "1s", value_parser = humantime::parse_duration)]
+    #[arg(long, default_value = "1s", value_parser = flags::duration)]
     delay: Duration,
 
     #[command(flatten)]
-    threads: common::MaxThreads,
+    threads: flags::MaxThreads,
 }
 
 fn main() {

@@ -4,7 +4,8 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::net::Shutdown;
 
-use common::testing::{Server, assert_listen_failures};
+use testkit::Server;
+use testkit::net::assert_listen_failures;
 
 const REVERB2: &str = env!("CARGO_BIN_EXE_reverb2");
 
@@ -70,5 +71,5 @@ fn a_listen_failure_is_one_log_line_and_exit_status_1() {
 
 #[test]
 fn help_and_version() {
-    common::testing::assert_help_and_version(REVERB2, "reverb2");
+    testkit::cli::assert_help_and_version(REVERB2, "reverb2");
 }
