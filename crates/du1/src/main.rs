@@ -1,6 +1,8 @@
-//! `gopl.io/ch8/du1`: the disk usage of the files in directory trees. One
-//! background thread walks the trees and sends the size of each file on an
-//! unbuffered channel; `main` adds them up and prints the totals once.
+//! `gopl.io/ch8/du1`: the du1 command computes the disk usage of the files
+//! in a directory.
+//!
+//! One background thread walks the trees and sends the size of each file on
+//! an unbuffered channel; `main` adds them up and prints the totals once.
 //!
 //! ```text
 //! $ cargo run --release -p du1 -- $HOME /usr /bin /etc
@@ -22,18 +24,11 @@ use std::path::{Path, PathBuf};
 use std::thread;
 
 use clap::Parser;
-use common::readdir::{self, FileInfo};
 use crossbeam_channel::{Sender, bounded};
+use du1::readdir::{self, FileInfo};
 
-/// Counts the files under each directory and adds up their sizes.
-///
-/// du1 is the book's gopl.io/ch8/du1: one background thread walks each
-/// directory tree in turn and sends the size of every file on an unbuffered
-/// channel; main adds them up and prints the totals once the walk is done,
-/// as `213201 files  62.7 GB`. Every entry that is not a directory counts as
-/// a file, by its apparent size; a symbolic link counts by its own size and
-/// is never followed. A directory that cannot be read is reported on
-/// standard error (`du1: open DIR: permission denied`) and skipped.
+/// gopl.io/ch8/du1: prints how many files the directory trees hold and
+/// their total size, as `213201 files  62.7 GB`.
 #[derive(Parser)]
 #[command(version)]
 struct Args {

@@ -1,8 +1,6 @@
 //! du1 as the book's text and the Go transcripts describe it.
 
-mod support;
-
-use support::*;
+use testkit::tree::{assert_counts_trees, assert_missing_root, assert_skips_unreadable};
 
 const DU1: &str = env!("CARGO_BIN_EXE_du1");
 
@@ -23,5 +21,5 @@ fn a_missing_root_is_reported_in_gos_words() {
 
 #[test]
 fn help_version_and_bad_flags() {
-    common::testing::assert_help_and_version(DU1, "du1");
+    testkit::cli::assert_help_and_version(DU1, "du1");
 }

@@ -1,6 +1,8 @@
-//! `gopl.io/ch8/du2`: du1, plus a `-v` flag that prints the running totals
-//! every 500 ms. The main loop `select`s on the file sizes and a ticker; a
-//! ticker that never ticks (Go's nil channel) turns the progress lines off.
+//! `gopl.io/ch8/du2`: the du2 variant uses select and a time.Ticker to
+//! print the totals periodically if -v is set.
+//!
+//! `main`'s loop `select`s on the file sizes and a ticker; without `-v` the
+//! ticker is Go's nil channel, one that never delivers.
 //!
 //! ```text
 //! $ cargo run --release -p du2 -- -v $HOME /usr /bin /etc
@@ -17,12 +19,6 @@
 //! | `tick = time.Tick(500 * time.Millisecond)` | `tick(Duration::from_millis(500))`            |
 //! | `select { case size, ok := <-fileSizes: ... case <-tick: ... }` | `select! { recv(file_sizes) -> size => ..., recv(tick) -> _ => ... }` |
 //! | `if !ok { break loop }`                    | `Err(_) => break`: `recv` fails once the channel is closed and drained |
-//! | `ioutil.ReadDir(dir)`, `[]os.FileInfo`     | [`readdir::read_dir`], `Vec<FileInfo>` (from `lstat`: no link followed) |
-//! | `filepath.Join(dir, entry.Name())`         | [`readdir::join`]                             |
-//! | `fmt.Fprintf(os.Stderr, "du: %v\n", err)`  | `err.print("du")`: `du: open DIR: permission denied` |
-//!
-//! Go's `flag` stops at the first root, so that `du2 /usr -v` walks a
-//! directory named `-v`; clap takes flags anywhere (`--` ends them).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -30,18 +26,11 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
-use common::readdir::{self, FileInfo};
 use crossbeam_channel::{Sender, bounded, never, select, tick};
+use du1::readdir::{self, FileInfo};
 
-/// Counts the files under each directory and adds up their sizes.
-///
-/// du2 is the book's gopl.io/ch8/du2: du1 (one background thread walks the
-/// trees and sends every file's size on an unbuffered channel), plus -v,
-/// which prints the running totals every 500 ms while the walk goes on.
-/// Every entry that is not a directory counts as a file, by its apparent
-/// size; a symbolic link counts by its own size and is never followed. A
-/// directory that cannot be read is reported on standard error (`du: open
-/// DIR: permission denied`) and skipped.
+/// gopl.io/ch8/du2: prints how many files the directory trees hold and
+/// their total size, as `213201 files  62.7 GB`.
 #[derive(Parser)]
 #[command(version)]
 struct Args {

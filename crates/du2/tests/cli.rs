@@ -1,9 +1,8 @@
 //! du2 as the book's text and the Go transcripts describe it.
 
-#[path = "../../du1/tests/support/mod.rs"]
-mod support;
-
-use support::*;
+use testkit::tree::{
+    assert_counts_trees, assert_missing_root, assert_skips_unreadable, assert_verbose_ticks,
+};
 
 const DU2: &str = env!("CARGO_BIN_EXE_du2");
 
@@ -29,5 +28,5 @@ fn v_prints_the_totals_twice_a_second_and_only_with_v() {
 
 #[test]
 fn help_version_and_bad_flags() {
-    common::testing::assert_help_and_version(DU2, "du2");
+    testkit::cli::assert_help_and_version(DU2, "du2");
 }

@@ -1,7 +1,10 @@
-//! `gopl.io/ch8/du3`: du2, but every directory is walked in a thread of its
-//! own. A `WaitGroup` counts the walkers, and a closer closes the sizes
-//! channel once the last is done; a counting semaphore of 20 tokens keeps
-//! at most 20 directory reads going at once.
+//! `gopl.io/ch8/du3`: the du3 variant traverses all directories in
+//! parallel. It uses a concurrency-limiting counting semaphore to avoid
+//! opening too many files at once.
+//!
+//! du2, but every directory is walked by a thread of its own: a `WaitGroup`
+//! counts the walkers, a closer closes `fileSizes` after the last, and a
+//! semaphore of 20 tokens allows at most 20 directory reads at once.
 //!
 //! ```text
 //! $ cargo run --release -p du3 -- -v $HOME /usr /bin /etc
@@ -13,22 +16,13 @@
 //! | Go                                            | Rust                                       |
 //! |-----------------------------------------------|--------------------------------------------|
 //! | `var n sync.WaitGroup`                        | `crossbeam_utils::sync::WaitGroup::new()`  |
-//! | `n.Add(1); go walkDir(subdir, &n, fileSizes)` | `go_or_run(move \|\| walk_dir(subdir, n.clone(), file_sizes.clone()))` |
+//! | `n.Add(1)`                                    | `n.clone()`                                |
 //! | `defer n.Done()`                              | `walk_dir` owns its `n`, dropped as it returns |
-//! | `go func() { n.Wait(); close(fileSizes) }()`  | `n.wait(); drop(file_sizes_tx)` in the thread that started the walkers |
-//! | `var sema = make(chan struct{}, 20)`          | `static SEMA: LazyLock<Tokens>`: [`common::threads::Tokens::new(20)`](common::threads::Tokens) |
-//! | `sema <- struct{}{}; defer func() { <-sema }()` | `let _token = SEMA.acquire();`, given back when dropped |
-//! | `select` on `fileSizes` and `tick`            | `select!`, as in du2                        |
-//! | `ioutil.ReadDir(dir)`, `[]os.FileInfo`        | [`readdir::read_dir`], `Vec<FileInfo>` (from `lstat`: no link followed) |
-//! | `fmt.Fprintf(os.Stderr, "du: %v\n", err)`     | `err.print("du")`: `du: open DIR: permission denied` |
-//!
-//! Threads are not goroutines: a process gets about 16,000 of them, and a
-//! tree has more directories than that. So a walker starts a subdirectory's
-//! walker through the thread budget (`--max-threads`): `go_or_run` starts a
-//! thread if one is free and otherwise walks the subdirectory itself. The
-//! roots' walkers are started by a thread of their own, which then plays the
-//! book's closer: `main` must already be receiving sizes while that thread
-//! waits for a free thread.
+//! | `go walkDir(subdir, n, fileSizes)`            | `common::go(move \|\| walk_dir(&subdir, n, file_sizes))`: at the thread budget (`--max-threads`), the walker walks `subdir` itself |
+//! | `go func() { n.Wait(); close(fileSizes) }()`  | `n.wait(); drop(file_sizes_tx)`, in the thread that starts the roots' walkers |
+//! | `var sema = make(chan struct{}, 20)`          | `static SEMA: LazyLock<(Sender<()>, Receiver<()>)>`, `bounded(20)` |
+//! | `sema <- struct{}{}`                          | `SEMA.0.send(())`                          |
+//! | `defer func() { <-sema }()`                   | `let _release = Release;`, whose `drop` receives a token |
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -37,21 +31,13 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
-use common::readdir::{self, FileInfo};
-use common::threads::Tokens;
-use crossbeam_channel::{Sender, bounded, never, select, tick};
+use crossbeam_channel::{Receiver, Sender, bounded, never, select, tick};
 use crossbeam_utils::sync::WaitGroup;
+use du1::readdir::{self, FileInfo};
 
-/// Counts the files under each directory and adds up their sizes, walking
-/// every directory in a thread of its own.
-///
-/// du3 is the book's gopl.io/ch8/du3: du2 (-v prints the running totals
-/// every 500 ms), but each directory is walked in parallel, at most 20
-/// directory reads at once (the book's counting semaphore). Every entry that
-/// is not a directory counts as a file, by its apparent size; a symbolic
-/// link counts by its own size and is never followed. A directory that
-/// cannot be read is reported on standard error (`du: open DIR: permission
-/// denied`) and skipped.
+/// gopl.io/ch8/du3: prints how many files the directory trees hold and
+/// their total size, as `213201 files  62.7 GB`, walking the directories
+/// in parallel.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -63,21 +49,14 @@ struct Args {
     roots: Vec<PathBuf>,
 
     #[command(flatten)]
-    threads: common::MaxThreads,
-
-    /// For the tests: make each directory read last 5 ms longer, as on a
-    /// slow disk, and print on standard error the most that ran at once
-    #[arg(long, hide = true)]
-    debug_reads: bool,
+    threads: flags::MaxThreads,
 }
 
 fn main() {
     common::raise_open_file_limit();
     let args = Args::parse();
-    // More walkers than a few more than the 20 reads they share would only
-    // wait, at a cost: 16,000 threads took 4.6 times as long as 16 (README).
+    // By default at most 32 threads: more would only wait for the 20 reads.
     common::threads::set_budget(args.threads.budget_at_most(32));
-    debug::set(args.debug_reads);
     // Determine the initial directories.
     let mut roots = args.roots;
     if roots.is_empty() {
@@ -87,7 +66,7 @@ fn main() {
     // Traverse each root of the file tree in parallel.
     let (file_sizes_tx, file_sizes) = bounded::<u64>(0);
     let n = WaitGroup::new();
-    // One thread, however many roots (see the top of this file).
+    // Not in main: `go` may wait for a free thread while main must receive.
     thread::spawn(move || {
         for root in roots {
             let (n, file_sizes) = (n.clone(), file_sizes_tx.clone()); // n.Add(1)
@@ -118,7 +97,6 @@ fn main() {
     }
 
     print_disk_usage(nfiles, nbytes); // final totals
-    debug::print_most_reads();
 }
 
 fn print_disk_usage(nfiles: u64, nbytes: u64) {
@@ -128,85 +106,41 @@ fn print_disk_usage(nfiles: u64, nbytes: u64) {
 
 /// walk_dir recursively walks the file tree rooted at dir
 /// and sends the size of each found file on file_sizes.
-///
-/// It owns `n` and drops it as it returns (`defer n.Done()`).
 fn walk_dir(dir: &Path, n: WaitGroup, file_sizes: Sender<u64>) {
     for entry in dirents(dir) {
         if entry.is_dir() {
             let (n, file_sizes) = (n.clone(), file_sizes.clone()); // n.Add(1)
             let subdir = readdir::join(dir, entry.name());
-            common::go_or_run(move || walk_dir(&subdir, n, file_sizes));
+            common::go(move || walk_dir(&subdir, n, file_sizes));
         } else {
             // Fails only if main has gone, and main waits for the close.
             let _ = file_sizes.send(entry.size());
         }
     }
-}
+} // n is dropped here: n.Done()
 
 /// sema is a counting semaphore for limiting concurrency in dirents.
-static SEMA: LazyLock<Tokens> = LazyLock::new(|| Tokens::new(20));
+static SEMA: LazyLock<(Sender<()>, Receiver<()>)> = LazyLock::new(|| bounded(20));
+
+/// Rust has no `defer`: dropping a `Release` gives a token back to sema.
+struct Release;
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        let _ = SEMA.1.recv(); // release token
+    }
+}
 
 /// dirents returns the entries of directory dir.
 fn dirents(dir: &Path) -> Vec<FileInfo> {
-    let _token = SEMA.acquire(); // acquire token; released when dropped
-    let _reading = debug::Reading::start(); // counts, for --debug-reads
+    let _ = SEMA.0.send(()); // acquire token
+    let _release = Release; // released as dirents returns
 
     match readdir::read_dir(dir) {
         Ok(entries) => entries,
         Err(err) => {
             err.print("du"); // fmt.Fprintf(os.Stderr, "du: %v\n", err)
             Vec::new()
-        }
-    }
-}
-
-/// Not in the book: `--debug-reads`, for the tests. Directory reads here
-/// are too quick to overlap much; made 5 ms slower, as on a slow disk, they
-/// would pile up by the hundred without the semaphore. A count kept apart
-/// from the semaphore tells how many ran at once.
-mod debug {
-    use std::io::Write;
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    use std::thread;
-    use std::time::Duration;
-
-    static ON: AtomicBool = AtomicBool::new(false);
-    static READING: AtomicUsize = AtomicUsize::new(0);
-    static MOST: AtomicUsize = AtomicUsize::new(0);
-
-    /// Turns the slow reads and their count on.
-    pub fn set(on: bool) {
-        ON.store(on, Ordering::SeqCst);
-    }
-
-    /// One directory read going on, from `start` until dropped.
-    pub struct Reading(bool);
-
-    impl Reading {
-        pub fn start() -> Reading {
-            if !ON.load(Ordering::Relaxed) {
-                return Reading(false);
-            }
-            let now = READING.fetch_add(1, Ordering::SeqCst) + 1;
-            MOST.fetch_max(now, Ordering::SeqCst);
-            thread::sleep(Duration::from_millis(5));
-            Reading(true)
-        }
-    }
-
-    impl Drop for Reading {
-        fn drop(&mut self) {
-            if self.0 {
-                READING.fetch_sub(1, Ordering::SeqCst);
-            }
-        }
-    }
-
-    /// `most directory reads at once: N` on standard error, if turned on.
-    pub fn print_most_reads() {
-        if ON.load(Ordering::SeqCst) {
-            let most = MOST.load(Ordering::SeqCst);
-            let _ = writeln!(std::io::stderr(), "most directory reads at once: {most}");
         }
     }
 }

@@ -1,10 +1,7 @@
 //! Exercise 8.9: separate running totals for each root.
 
-#[path = "../../du1/tests/support/mod.rs"]
-mod support;
-
-use common::testing::{Program, next_line};
-use support::*;
+use testkit::tree::{ROOTS, Tree, files_in, mixed_tree, run, transcript_tree, wide_tree};
+use testkit::{Program, next_line};
 
 const DU_ROOTS: &str = env!("CARGO_BIN_EXE_du_roots");
 
@@ -85,4 +82,14 @@ fn help_names_the_exercise_and_bad_flags_are_usage_errors() {
     assert!(out.starts_with("du_roots "), "{out}");
     let (status, _, err) = run(DU_ROOTS, &["--no-such-flag"]);
     assert_eq!(status, Some(2), "{err}");
+    // An interval of zero would print without end, one of centuries would
+    // overflow the ticker's clock.
+    for interval in ["0s", "500y"] {
+        let (status, out, err) = run(DU_ROOTS, &["--interval", interval, "/nonexistent"]);
+        assert_eq!((status, out.as_str()), (Some(2), ""), "{err}");
+        assert!(
+            err.starts_with("error: invalid value") && !err.contains("panicked"),
+            "{err}"
+        );
+    }
 }

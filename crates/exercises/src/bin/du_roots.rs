@@ -1,8 +1,10 @@
 //! Exercise 8.9: write a version of du that computes and periodically
 //! displays separate totals for each of the root directories.
 //!
-//! A solution to an exercise of gopl.io/ch8, next to the program it
-//! changes, `gopl.io/ch8/du3` (`crates/du3`).
+//! A change to du3 (`gopl.io/ch8/du3`, `crates/du3`): each size goes on the
+//! channel with the index of its root, which every walker passes on to the
+//! walkers it starts, and `main` keeps a total per root. It always shows
+//! its progress, every `--interval`, as the exercise asks.
 //!
 //! ```text
 //! $ cargo run --release -p exercises --bin du_roots -- $HOME /usr /etc
@@ -15,25 +17,13 @@
 //! /etc: 1650 files  0.0 GB
 //! ```
 //!
-//! What changed from du3, in ideas: du3 only needs one total, so its
-//! walkers send bare sizes. Here every walker knows which root it works
-//! for, the index of that root, and passes it on to the walkers it starts;
-//! each size goes on the channel with its root's index, and `main` keeps one
-//! total per root instead of one in all. The walk itself is du3's: a thread
-//! per directory through the thread budget, at most 20 directory reads at
-//! once, a `WaitGroup` and a closer. Unlike du2 and du3 it always shows its
-//! progress, every `--interval`, as the exercise asks; du4's cancellation
-//! is not needed for that and is left out.
-//!
 //! | Go                                            | Rust                                      |
 //! |-----------------------------------------------|-------------------------------------------|
 //! | `type fileSize struct { root int; size int64 }` | [`FileSize`]                            |
 //! | `fileSizes := make(chan fileSize)`            | `bounded::<FileSize>(0)`                  |
 //! | `nfiles, nbytes := make([]int64, len(roots)), ...` | `totals: Vec<Total>`, one per root    |
-//! | `n.Add(1); go walkDir(subdir, root, &n, fileSizes)` | `common::go_or_run(move \|\| walk_dir(&subdir, root, n, file_sizes))` |
+//! | `go walkDir(subdir, root, n, fileSizes)`      | `common::go(move \|\| walk_dir(&subdir, root, n, file_sizes))` |
 //! | `tick := time.Tick(500 * time.Millisecond)`   | `tick(args.interval)`                     |
-//! | `var sema = make(chan struct{}, 20)`          | `static SEMA: LazyLock<Tokens>`           |
-//! | `ioutil.ReadDir`, `filepath.Join`             | `readdir::read_dir`, `readdir::join` ([`common::readdir`]) |
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -42,21 +32,13 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
-use common::readdir::{self, FileInfo};
-use common::threads::Tokens;
-use crossbeam_channel::{Sender, bounded, select, tick};
+use crossbeam_channel::{Receiver, Sender, bounded, select, tick};
 use crossbeam_utils::sync::WaitGroup;
+use du1::readdir::{self, FileInfo};
 
-/// Exercise 8.9: du3 that shows a running total for each root.
-///
-/// A solution to exercise 8.9 of gopl.io/ch8, a change to du3
-/// (gopl.io/ch8/du3). It walks every directory in parallel, as du3 does,
-/// and every 500 ms (--interval) prints one line per root, `ROOT: N files
-/// X GB`, then the final totals the same way. Every entry that is not a
-/// directory counts as a file, by its apparent size; a symbolic link counts
-/// by its own size and is never followed. A directory that cannot be read
-/// is reported on standard error (`du: open DIR: permission denied`) and
-/// skipped.
+/// Exercise 8.9 of gopl.io/ch8, a change to gopl.io/ch8/du3: prints how
+/// many files each directory tree holds and their total size, as `ROOT: N
+/// files  X GB`, every --interval and at the end.
 #[derive(Parser)]
 #[command(name = "du_roots", version)]
 struct Args {
@@ -64,11 +46,11 @@ struct Args {
     roots: Vec<PathBuf>,
 
     /// How often to show the totals so far (e.g. 500ms, 2s)
-    #[arg(long, default_value = "500ms", value_parser = humantime::parse_duration)]
+    #[arg(long, default_value = "500ms", value_parser = flags::positive_duration)]
     interval: Duration,
 
     #[command(flatten)]
-    threads: common::MaxThreads,
+    threads: flags::MaxThreads,
 }
 
 /// A file's size, and the index of the root it was found under.
@@ -98,8 +80,7 @@ fn main() {
     let (file_sizes_tx, file_sizes) = bounded::<FileSize>(0);
     let n = WaitGroup::new();
     let walker_roots = roots.clone();
-    // One thread, however many roots: it starts the roots' walkers, which
-    // may wait for a free thread while main receives, then closes fileSizes.
+    // Not in main: `go` may wait for a free thread while main must receive.
     thread::spawn(move || {
         for (root, dir) in walker_roots.into_iter().enumerate() {
             let (n, file_sizes) = (n.clone(), file_sizes_tx.clone()); // n.Add(1)
@@ -140,14 +121,12 @@ fn print_disk_usage(roots: &[PathBuf], totals: &[Total]) {
 
 /// walk_dir recursively walks the file tree rooted at dir and sends the
 /// size of each found file on file_sizes, marked with its root's index.
-///
-/// It owns `n` and drops it as it returns (`defer n.Done()`).
 fn walk_dir(dir: &Path, root: usize, n: WaitGroup, file_sizes: Sender<FileSize>) {
     for entry in dirents(dir) {
         if entry.is_dir() {
             let (n, file_sizes) = (n.clone(), file_sizes.clone()); // n.Add(1)
             let subdir = readdir::join(dir, entry.name());
-            common::go_or_run(move || walk_dir(&subdir, root, n, file_sizes));
+            common::go(move || walk_dir(&subdir, root, n, file_sizes));
         } else {
             let size = entry.size();
             // Fails only if main has gone, and main waits for the close.
@@ -157,11 +136,21 @@ fn walk_dir(dir: &Path, root: usize, n: WaitGroup, file_sizes: Sender<FileSize>)
 }
 
 /// sema is a counting semaphore for limiting concurrency in dirents.
-static SEMA: LazyLock<Tokens> = LazyLock::new(|| Tokens::new(20));
+static SEMA: LazyLock<(Sender<()>, Receiver<()>)> = LazyLock::new(|| bounded(20));
+
+/// Rust has no `defer`: dropping a `Release` gives a token back to sema.
+struct Release;
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        let _ = SEMA.1.recv(); // release token
+    }
+}
 
 /// dirents returns the entries of directory dir.
 fn dirents(dir: &Path) -> Vec<FileInfo> {
-    let _token = SEMA.acquire(); // acquire token; released when dropped
+    let _ = SEMA.0.send(()); // acquire token
+    let _release = Release; // released as dirents returns
 
     match readdir::read_dir(dir) {
         Ok(entries) => entries,
