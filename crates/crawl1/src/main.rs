@@ -6,39 +6,22 @@
 //!
 //! Also, it never terminates because the worklist is never closed.
 //!
-//! Both are on purpose: this is the book's broken first try, which crawl2
-//! fixes. Stop it with ^C.
+//! It shows the book's first, broken try: a thread per unseen link, each
+//! sending the links of its page back to `main` on an unbuffered worklist.
+//! crawl2 fixes both faults. Stop it with ^C.
 //!
 //! ```text
 //! $ cargo run -p crawl1 -- https://gopl.io/
-//! https://gopl.io/
-//! https://golang.org/help/
-//! ...
-//! 2015/07/15 18:22:12 Get ...: dial tcp: lookup blog.golang.org: no such host
-//! 2015/07/15 18:22:12 Get ...: dial tcp 23.21.222.120:443: socket:
-//!                                                         too many open files
-//! ...
+//! $ sh -c 'ulimit -n 20; exec target/debug/crawl1 http://localhost:8000/'   # too many open files
 //! ```
 //!
-//! To see the second line fail on a small site, lower the open-file limit
-//! (soft and hard, since the program raises soft to hard as Go does):
-//! `sh -c 'ulimit -n 20; exec target/debug/crawl1 http://localhost:8000/'`.
-//!
-//! | Go                                          | Rust                                            |
-//! |---------------------------------------------|-------------------------------------------------|
-//! | `worklist := make(chan []string)`           | `bounded::<Vec<String>>(0)`                      |
-//! | `go func() { worklist <- os.Args[1:] }()`   | `common::go(move \|\| { let _ = tx.send(urls); })` |
-//! | `for list := range worklist`                | `while let Some(list) = backlog.recv(&worklist)`, which meanwhile starts the kept links (never ends: main keeps a sender) |
-//! | `seen := make(map[string]bool)`             | `HashSet<String>`; `seen.insert(link)` is `!seen[link]` and `seen[link] = true` at once |
-//! | `go func(link string) { worklist <- crawl(link) }(link)` | `backlog.go(move \|\| ...)`: a thread of the budget, or kept until one is free |
-//! | `links.Extract(url)`                        | `links::extract(&url)` (ureq, scraper, url)      |
-//! | `log.Print(err)`                            | `common::log_print!("{err}")`                    |
-//!
-//! Where Rust differs: every request has a timeout (`--timeout`), and a
-//! thread is not a goroutine: the threads per link are bounded by
-//! `--max-threads` (by default what the system allows, about 16,000), far
-//! above what the open-file limit lets through, so the book's failure
-//! still shows.
+//! | Go                                       | Rust                                              |
+//! |------------------------------------------|---------------------------------------------------|
+//! | `worklist := make(chan []string)`        | `let (worklist_tx, worklist) = bounded::<Vec<String>>(0)` |
+//! | `for list := range worklist`             | `for list in &worklist`: never ends, as `main` holds `worklist_tx` |
+//! | `if !seen[link] { seen[link] = true`     | `if seen.insert(link.clone())`                    |
+//! | `go func(link string) { worklist <- crawl(link) }(link)` | `common::go_queued(move \|\| ...)`, moving `link` and a clone of `worklist_tx` in |
+//! | `links.Extract(url)`; `log.Print(err)`   | `links::extract(url)`; `common::log_print!("{err}")` |
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -46,27 +29,6 @@ use std::time::Duration;
 
 use clap::Parser;
 use crossbeam_channel::bounded;
-
-/// Crawls the web from the given URLs with a thread per link, unbounded:
-/// the book's broken first crawler, which runs out of file descriptors and
-/// never stops (^C stops it).
-///
-/// crawl1 is the book's gopl.io/ch8/crawl1. It prints each URL it crawls
-/// and logs each error on standard error.
-#[derive(Parser)]
-#[command(version)]
-struct Args {
-    /// Where to start, such as https://gopl.io/
-    #[arg(required = true)]
-    urls: Vec<String>,
-
-    /// How long one fetch may take before it fails (e.g. 500ms, 10s)
-    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
-    timeout: Duration,
-
-    #[command(flatten)]
-    threads: common::MaxThreads,
-}
 
 fn crawl(url: &str) -> Vec<String> {
     println(url);
@@ -77,32 +39,23 @@ fn crawl(url: &str) -> Vec<String> {
 }
 
 fn main() {
-    common::raise_open_file_limit();
-    let args = Args::parse();
-    common::threads::set_budget(args.threads.budget());
-    links::set_timeout(args.timeout);
-
+    let args = command_line();
     let (worklist_tx, worklist) = bounded::<Vec<String>>(0);
 
     // Start with the command-line arguments.
     let tx = worklist_tx.clone();
-    let urls = args.urls;
     common::go(move || {
-        let _ = tx.send(urls);
+        let _ = tx.send(args.urls);
     });
 
-    // Links waiting for a thread: main must never wait for one (common::go),
-    // since every thread may be blocked sending to it (see common::Backlog).
-    let mut backlog = common::Backlog::new();
-
     // Crawl the web concurrently.
-    let mut seen: HashSet<String> = HashSet::new();
-    // Main holds a sender: the worklist is never closed, as in Go.
-    while let Some(list) = backlog.recv(&worklist) {
+    let mut seen = HashSet::new();
+    for list in &worklist {
         for link in list {
             if seen.insert(link.clone()) {
                 let tx = worklist_tx.clone();
-                backlog.go(move || {
+                // Never waits for a thread, since they may all be waiting for main.
+                common::go_queued(move || {
                     let _ = tx.send(crawl(&link));
                 });
             }
@@ -110,8 +63,36 @@ fn main() {
     }
 }
 
-/// Prints `url` and a newline in one write, so that the lines of several
-/// threads never mix (Go's `fmt.Println`).
+/// Crawls the web from the given URLs with a thread per link, unbounded:
+/// the book's broken first crawler (gopl.io/ch8/crawl1), which runs out of
+/// file descriptors and never stops (^C stops it).
+///
+/// It prints each URL it crawls and logs each error on standard error.
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// Where to start, such as https://gopl.io/
+    #[arg(required = true)]
+    urls: Vec<String>,
+
+    /// How long one fetch may take, at most a year (e.g. 500ms, 10s)
+    #[arg(long, default_value = "30s", value_parser = flags::positive_duration)]
+    timeout: Duration,
+
+    #[command(flatten)]
+    threads: flags::MaxThreads,
+}
+
+/// Parses the command line, and sets up what its flags say.
+fn command_line() -> Args {
+    common::raise_open_file_limit(); // as every Go program does at start
+    let args = Args::parse();
+    common::threads::set_budget(args.threads.budget());
+    links::set_timeout(args.timeout);
+    args
+}
+
+/// Go's `fmt.Println(url)`: one write, so that the lines of threads never mix.
 fn println(url: &str) {
     common::must_write(common::stdout().write_all(format!("{url}\n").as_bytes()));
 }

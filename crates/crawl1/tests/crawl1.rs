@@ -8,8 +8,9 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::testing::{Program, go_log_message, next_line};
-use links::testing::Site;
+use testkit::cli::go_log_message;
+use testkit::site::Site;
+use testkit::{Program, next_line};
 
 const CRAWL1: &str = env!("CARGO_BIN_EXE_crawl1");
 
@@ -96,5 +97,5 @@ fn under_a_low_open_file_limit_it_logs_too_many_open_files_and_goes_on() {
 
 #[test]
 fn help_and_version() {
-    common::testing::assert_help_and_version(CRAWL1, "crawl1");
+    testkit::cli::assert_help_and_version(CRAWL1, "crawl1");
 }

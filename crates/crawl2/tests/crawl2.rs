@@ -4,8 +4,9 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::testing::{Program, go_log_message};
-use links::testing::{Link, Page, Site};
+use testkit::Program;
+use testkit::cli::go_log_message;
+use testkit::site::{Link, Page, Site};
 
 const CRAWL2: &str = env!("CARGO_BIN_EXE_crawl2");
 
@@ -133,7 +134,28 @@ fn the_go_transcript_site() {
     );
 }
 
+/// No value a user can type aborts or hangs it: out of range is a usage error.
+#[test]
+fn flags_out_of_range_are_usage_errors() {
+    let (_refusing, addr) = testkit::refusing_addr();
+    let url = format!("http://{addr}/");
+    for bad in [
+        ["--concurrency", "0"],
+        ["--concurrency", "1001"],
+        ["--timeout", "0s"],
+        ["--timeout", "2y"],
+    ] {
+        let (status, out, err) = Program::start(CRAWL2, &[bad[0], bad[1], &url]).finish();
+        assert_eq!(status.code(), Some(2), "{bad:?}: {err}");
+        assert!(out.is_empty(), "{bad:?}");
+        assert!(
+            err.contains("invalid value") && !err.contains("panicked"),
+            "{err}"
+        );
+    }
+}
+
 #[test]
 fn help_and_version() {
-    common::testing::assert_help_and_version(CRAWL2, "crawl2");
+    testkit::cli::assert_help_and_version(CRAWL2, "crawl2");
 }

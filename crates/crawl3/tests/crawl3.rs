@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use std::io::Read;
 
-use common::testing::{PATIENCE, Program};
-use links::testing::Site;
+use testkit::site::Site;
+use testkit::{PATIENCE, Program};
 
 const CRAWL3: &str = env!("CARGO_BIN_EXE_crawl3");
 
@@ -79,5 +79,5 @@ fn a_tiny_thread_budget_still_crawls_everything() {
 
 #[test]
 fn help_and_version() {
-    common::testing::assert_help_and_version(CRAWL3, "crawl3");
+    testkit::cli::assert_help_and_version(CRAWL3, "crawl3");
 }

@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::testing::Program;
-use links::testing::{Link, Page, Site};
+use testkit::Program;
+use testkit::site::{Link, Page, Site};
 
 const CRAWL_DEPTH: &str = env!("CARGO_BIN_EXE_crawl_depth");
 
@@ -78,6 +78,18 @@ fn a_shorter_path_found_later_still_counts() {
     assert!(want.contains(&site.url("/y.html")));
     assert!(!want.contains(&site.url("/z.html")));
     assert_eq!(crawl(&site, 3), want);
+}
+
+/// No depth a user can type makes it run away: past 1000 is a usage error.
+#[test]
+fn a_depth_out_of_range_is_a_usage_error() {
+    let (_refusing, addr) = testkit::refusing_addr();
+    let url = format!("http://{addr}/");
+    for bad in ["1001", "-1", "99999999999999999999"] {
+        let (status, out, err) = Program::start(CRAWL_DEPTH, &["--depth", bad, &url]).finish();
+        assert_eq!(status.code(), Some(2), "--depth {bad}: {err}");
+        assert!(out.is_empty() && !err.contains("panicked"), "{err}");
+    }
 }
 
 #[test]

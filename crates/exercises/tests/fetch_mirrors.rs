@@ -4,8 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use common::testing::{Program, free_addr, go_log_message};
-use links::testing::{Page, Site};
+use testkit::cli::go_log_message;
+use testkit::site::{Page, Site};
+use testkit::{Program, free_addr};
 
 const FETCH_MIRRORS: &str = env!("CARGO_BIN_EXE_fetch_mirrors");
 

@@ -33,9 +33,6 @@ use ureq::http::StatusCode;
 use ureq::{Agent, ResponseExt};
 use url::Url;
 
-#[cfg(feature = "testing")]
-pub mod testing;
-
 /// How long one request may take, connection to last byte, unless
 /// [`set_timeout`] says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use links::testing::{Link, Page, Site};
+use testkit::site::{Link, Page, Site};
 
 fn site() -> Site {
     Site::generated(20, Duration::ZERO, true)
@@ -78,7 +78,7 @@ fn other_schemes_and_dead_servers_fail_as_in_go() {
         err.to_string(),
         r#"Get "mailto:x@y.z": unsupported protocol scheme "mailto""#
     );
-    let addr = common::testing::free_addr();
+    let addr = testkit::free_addr();
     let url = format!("http://{addr}/");
     let err = links::extract(&url).unwrap_err();
     assert_eq!(
@@ -94,7 +94,7 @@ fn a_page_that_never_answers_times_out() {
     let start = Instant::now();
     let url = site.url("/hang.html");
     let err = links::extract_with(&agent, &url).unwrap_err();
-    assert!(start.elapsed() < common::testing::PATIENCE);
+    assert!(start.elapsed() < testkit::PATIENCE);
     assert_eq!(
         err.to_string(),
         format!(
@@ -106,7 +106,7 @@ fn a_page_that_never_answers_times_out() {
 #[test]
 fn shutting_the_agent_down_cancels_a_request_in_flight() {
     let site = site();
-    let agent = links::agent(common::testing::PATIENCE * 2);
+    let agent = links::agent(testkit::PATIENCE * 2);
     let url = site.url("/hang.html");
     let request = {
         let agent = agent.clone();

@@ -2,33 +2,22 @@
 //! 8.4.4), fetch a URL from several mirrors at once, print the first
 //! response to arrive, and cancel the requests to the others.
 //!
-//! A solution to an exercise of gopl.io/ch8.
+//! As in `mirroredQuery`, a thread per mirror sends on a channel buffered
+//! to the number of mirrors, so the slower ones never block and none
+//! leaks. What is new: the first *good* response wins (a mirror that fails
+//! answers fastest of all, with nothing to print; if all fail, each error
+//! is logged and the status is 1), and the others are cancelled: each
+//! mirror has its own ureq `Agent`, which main shuts down. Main then takes
+//! the losers' answers, which come at once, so no thread is left behind.
 //!
 //! ```text
 //! $ cargo run -p exercises --bin fetch_mirrors -- \
 //!       https://asia.example.org/doc.html https://europe.example.org/doc.html
 //! ```
 //!
-//! What is new, in ideas:
-//! - As in `mirroredQuery`, one thread per mirror sends its response on a
-//!   channel buffered to the number of mirrors, and main takes the first:
-//!   the slower ones never block on their send, so none leaks.
-//! - The slower requests are also cancelled, not left to run to their
-//!   end: each mirror has its own ureq `Agent`, and main shuts down the
-//!   agents of the losers (Go would close a `done` channel given as each
-//!   request's `Cancel`). A request blocked on a slow server then fails at
-//!   once.
-//! - Main then waits for the losers' answers, which come at once: so the
-//!   program ends with no request and no thread left behind.
-//! - The first *good* response wins: a mirror that fails (refused, 404)
-//!   answers fastest of all, but with nothing to print. If every mirror
-//!   fails, each error is logged and the status is 1. (`mirroredQuery`
-//!   returns whatever comes first.)
-//!
 //! | Go                                           | Rust                                        |
 //! |----------------------------------------------|---------------------------------------------|
 //! | `responses := make(chan string, 3)`          | `bounded(mirrors.len())`                     |
-//! | `go func() { responses <- request(host) }()` | `common::go(move \|\| ...)`, one per mirror  |
 //! | `return <-responses // the quickest`         | the first `Ok` received                      |
 //! | `req.Cancel = done`; `close(done)`           | `agent.shutdown()` for every other mirror    |
 //! | `http.Get`, `io.ReadAll(resp.Body)`          | `links::fetch(&agent, url)`                  |
@@ -40,28 +29,8 @@ use std::time::Duration;
 use clap::Parser;
 use crossbeam_channel::bounded;
 
-/// Fetches the same document from several mirrors at once, prints the
-/// first good response and cancels the other requests (exercise 8.11 of
-/// gopl.io/ch8, after mirroredQuery in section 8.4.4).
-#[derive(Parser)]
-#[command(version)]
-struct Args {
-    /// The document's URL on each mirror
-    #[arg(required = true)]
-    mirrors: Vec<String>,
-
-    /// How long one fetch may take before it fails (e.g. 500ms, 10s)
-    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
-    timeout: Duration,
-
-    #[command(flatten)]
-    threads: common::MaxThreads,
-}
-
 fn main() -> ExitCode {
-    common::raise_open_file_limit();
-    let args = Args::parse();
-    common::threads::set_budget(args.threads.budget());
+    let args = command_line();
     match mirrored_query(&args.mirrors, args.timeout) {
         Ok(body) => {
             common::must_write(common::stdout().write_all(&body));
@@ -83,7 +52,6 @@ fn mirrored_query(mirrors: &[String], timeout: Duration) -> Result<Vec<u8>, Vec<
     let (responses_tx, responses) = bounded(mirrors.len());
     for (i, (url, agent)) in mirrors.iter().zip(&agents).enumerate() {
         let (tx, url, agent) = (responses_tx.clone(), url.clone(), agent.clone());
-        // A thread that holds a token only sends on a channel with room.
         common::go(move || {
             let _ = tx.send((i, links::fetch(&agent, &url)));
         });
@@ -109,4 +77,30 @@ fn mirrored_query(mirrors: &[String], timeout: Duration) -> Result<Vec<u8>, Vec<
         }
     }
     first.ok_or(errors)
+}
+
+/// Fetches the same document from several mirrors at once, prints the
+/// first good response and cancels the other requests (exercise 8.11 of
+/// gopl.io/ch8, after mirroredQuery in section 8.4.4).
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// The document's URL on each mirror
+    #[arg(required = true)]
+    mirrors: Vec<String>,
+
+    /// How long one fetch may take, at most a year (e.g. 500ms, 10s)
+    #[arg(long, default_value = "30s", value_parser = flags::positive_duration)]
+    timeout: Duration,
+
+    #[command(flatten)]
+    threads: flags::MaxThreads,
+}
+
+/// Parses the command line, and sets up what its flags say.
+fn command_line() -> Args {
+    common::raise_open_file_limit(); // as every Go program does at start
+    let args = Args::parse();
+    common::threads::set_budget(args.threads.budget());
+    args
 }
