@@ -28,11 +28,8 @@ use std::time::Duration;
 use clap::Parser;
 use crossbeam_channel::tick;
 
-/// Counts down from 10 to 1, one number a second, then prints "Lift off!".
-///
-/// countdown1 is the book's gopl.io/ch8/countdown1 (section 8.7): a loop
-/// that prints a number and then waits for the next tick of a `time.Tick`
-/// channel. It cannot be aborted but by ^C; countdown2 and countdown3 can.
+/// Counts down from 10 to 1, one number a second, then prints "Lift off!"
+/// (the book's gopl.io/ch8/countdown1).
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -41,7 +38,7 @@ struct Args {
     from: u32,
 
     /// The time between two numbers (e.g. 1s, 200ms)
-    #[arg(long, default_value = "1s", value_parser = common::parse_tick)]
+    #[arg(long, default_value = "1s", value_parser = flags::parse_tick)]
     tick: Duration,
 }
 

@@ -27,12 +27,8 @@ use std::time::Duration;
 use clap::Parser;
 use crossbeam_channel::{after, bounded, select};
 
-/// Waits 10 seconds, then prints "Lift off!", unless return is pressed.
-///
-/// countdown2 is the book's gopl.io/ch8/countdown2 (section 8.7): a thread
-/// reads one byte of standard input and sends on an abort channel, while
-/// main selects between that channel and a 10-second timer. At end of input
-/// (`< /dev/null`) the read returns at once, and so does the abort.
+/// Waits 10 seconds, then prints "Lift off!", unless return is pressed
+/// (the book's gopl.io/ch8/countdown2).
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -42,7 +38,7 @@ struct Args {
 
     /// The length of one tick (e.g. 1s, 200ms); the launch waits
     /// FROM × TICK
-    #[arg(long, default_value = "1s", value_parser = common::parse_tick)]
+    #[arg(long, default_value = "1s", value_parser = flags::parse_tick)]
     tick: Duration,
 }
 

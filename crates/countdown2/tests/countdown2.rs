@@ -4,10 +4,9 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::testing::{
-    Program, assert_bad_tick_is_a_usage_error, assert_closed_stdout_ends_it_quietly,
-    assert_full_disk_fails, assert_help_and_version, next_line,
-};
+use testkit::cli::{assert_full_disk_fails, assert_help_and_version};
+use testkit::countdown::{assert_bad_tick_is_a_usage_error, assert_closed_stdout_ends_it_quietly};
+use testkit::{Program, next_line};
 
 const EXE: &str = env!("CARGO_BIN_EXE_countdown2");
 

@@ -50,12 +50,7 @@ use clap::Parser;
 use crossbeam_channel::{bounded, select, tick};
 
 /// Counts down from 10, one number a second, then prints "Lift off!",
-/// unless return is pressed.
-///
-/// countdown3 is the book's gopl.io/ch8/countdown3 (section 8.7):
-/// countdown1's loop, where each turn selects between the next tick and an
-/// abort channel fed by a thread that reads one byte of standard input. At
-/// end of input (`< /dev/null`) it prints 10 and aborts at once.
+/// unless return is pressed (the book's gopl.io/ch8/countdown3).
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -64,7 +59,7 @@ struct Args {
     from: u32,
 
     /// The time between two numbers (e.g. 1s, 200ms)
-    #[arg(long, default_value = "1s", value_parser = common::parse_tick)]
+    #[arg(long, default_value = "1s", value_parser = flags::parse_tick)]
     tick: Duration,
 }
 

@@ -4,10 +4,9 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::testing::{
-    Program, assert_bad_tick_is_a_usage_error, assert_closed_stdout_ends_it_quietly,
-    assert_full_disk_fails, assert_help_and_version, next_line,
-};
+use testkit::cli::{assert_full_disk_fails, assert_help_and_version};
+use testkit::countdown::{assert_bad_tick_is_a_usage_error, assert_closed_stdout_ends_it_quietly};
+use testkit::{Program, next_line, threads_of};
 
 const EXE: &str = env!("CARGO_BIN_EXE_countdown3");
 
@@ -86,13 +85,11 @@ fn the_ticker_has_no_thread_of_its_own() {
     let lines = program.stdout_lines();
     assert_eq!(String::from_utf8_lossy(&next_line(&lines)), FIRST);
     assert_eq!(next_line(&lines), b"10\n");
-    let status = std::fs::read_to_string(format!("/proc/{}/status", program.child.id()))
-        .expect("read /proc/PID/status");
-    let threads = status
-        .lines()
-        .find_map(|line| line.strip_prefix("Threads:"))
-        .map(str::trim);
-    assert_eq!(threads, Some("2"), "{status}");
+    assert_eq!(
+        threads_of(program.child.id()),
+        2,
+        "main and the stdin reader only"
+    );
     program.type_in(b"\n");
     assert_eq!(next_line(&lines), b"Launch aborted!\n");
 }

@@ -24,12 +24,8 @@ use std::thread;
 use clap::Parser;
 use crossbeam_channel::bounded;
 
-/// Prints the squares 0, 1, 4, 9, ... forever through a three-stage pipeline.
-///
-/// pipeline1 is gopl.io/ch8/pipeline1: a counter thread sends 0, 1, 2, ...
-/// on an unbuffered channel to a squarer thread, which sends each square on
-/// another unbuffered channel to the printer in the main thread. Each value
-/// is handed over only when both sides meet. Try `pipeline1 | head -n 5`.
+/// Prints the squares 0, 1, 4, 9, ... forever through a three-stage pipeline
+/// (the book's gopl.io/ch8/pipeline1).
 #[derive(Parser)]
 #[command(version)]
 struct Args {}

@@ -3,7 +3,8 @@
 
 use std::io::{BufRead, BufReader};
 
-use common::testing::{Program, assert_full_disk_fails, assert_help_and_version};
+use testkit::Program;
+use testkit::cli::{assert_full_disk_fails, assert_help_and_version};
 
 const EXE: &str = env!("CARGO_BIN_EXE_pipeline1");
 

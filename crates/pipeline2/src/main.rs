@@ -8,7 +8,6 @@
 //!
 //! | Go                          | Rust                                          |
 //! |-----------------------------|-----------------------------------------------|
-//! | `make(chan int)`            | `bounded(0)`: a `(Sender, Receiver)` pair      |
 //! | `close(naturals)`           | `drop(naturals_tx)`: dropping the last `Sender` closes the channel |
 //! | `for x := range naturals`   | `for x in naturals`: ends once the channel is closed and drained |
 //! | `x, ok := <-naturals`       | `naturals.recv()`: `Ok(x)`, or `Err(RecvError)` once closed and drained |
@@ -22,12 +21,8 @@ use std::thread;
 use clap::Parser;
 use crossbeam_channel::bounded;
 
-/// Prints the squares of 0 to 99 through a three-stage pipeline, then exits.
-///
-/// pipeline2 is gopl.io/ch8/pipeline2: a counter thread sends 0 to 99 on an
-/// unbuffered channel and then closes it; the squarer ranges over it, sends
-/// each square on, and closes its own channel when the first one is drained;
-/// the printer in the main thread ranges over the squares until that close.
+/// Prints the squares of 0 to 99 through a three-stage pipeline, then exits
+/// (the book's gopl.io/ch8/pipeline2).
 #[derive(Parser)]
 #[command(version)]
 struct Args {}

@@ -12,12 +12,9 @@
 //! | `close(out)`                | `drop(out)`: only the sending side can close  |
 //! | `counter(naturals)` converts `chan int` to `chan<- int` | `bounded(0)` hands out the two ends apart from the start |
 //!
-//! Go makes one bidirectional `chan int` and narrows it at each call. Rust's
-//! `bounded(0)` returns the sending and receiving ends as two values of two
-//! types, so there is no bidirectional value to misuse and, as in Go, no way
-//! back from one end to the other. A misuse is a compile-time error in both:
-//! `input.send(1)` in `squarer` fails with "no method named `send` found for
-//! struct `crossbeam_channel::Receiver<T>`".
+//! A misuse is a compile-time error in both languages: `input.send(1)` in
+//! `squarer` fails with "no method named `send` found for struct
+//! `crossbeam_channel::Receiver<T>`".
 
 use std::io::Write;
 use std::thread;
@@ -25,12 +22,8 @@ use std::thread;
 use clap::Parser;
 use crossbeam_channel::{Receiver, Sender, bounded};
 
-/// Prints the squares of 0 to 99 through a pipeline of three functions.
-///
-/// pipeline3 is gopl.io/ch8/pipeline3: pipeline2 with its stages as
-/// functions that take send-only and receive-only channel ends, so that the
-/// compiler checks that each stage only sends on its output, only receives
-/// from its input, and that only a sender can close a channel.
+/// Prints the squares of 0 to 99 through a pipeline of three functions
+/// (the book's gopl.io/ch8/pipeline3).
 #[derive(Parser)]
 #[command(version)]
 struct Args {}

@@ -1,6 +1,7 @@
 //! Drives the real `pipeline3` binary: the 100 squares, byte for byte Go's.
 
-use common::testing::{assert_full_disk_fails, assert_help_and_version, assert_prints_100_squares};
+use testkit::cli::{assert_full_disk_fails, assert_help_and_version};
+use testkit::pipeline::assert_prints_100_squares;
 
 const EXE: &str = env!("CARGO_BIN_EXE_pipeline3");
 

@@ -21,21 +21,19 @@ use std::time::Duration;
 
 use clap::Parser;
 
-/// Shows a spinner while computing a Fibonacci number the slow way.
-///
-/// spinner is gopl.io/ch8/spinner: the main thread computes fib(n) with the
-/// naive recursion while a second thread draws `-\|/` in place, one frame per
-/// delay. Two independent activities make progress at once; when main is
-/// done it prints the result and the program ends, spinner and all.
+/// Shows a spinner while computing a Fibonacci number the slow way
+/// (the book's gopl.io/ch8/spinner).
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-    /// Which Fibonacci number to compute
-    #[arg(long, default_value_t = 45, allow_negative_numbers = true)]
+    /// Which Fibonacci number to compute, at most 92 (the last that fits
+    /// in an i64)
+    #[arg(long, default_value_t = 45, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(i64).range(..=92))]
     n: i64,
 
-    /// Time between two frames of the spinner (e.g. 100ms, 1.5s)
-    #[arg(long, default_value = "100ms", value_parser = humantime::parse_duration)]
+    /// Time between two frames of the spinner (e.g. 100ms, 1.5s), more than 0
+    #[arg(long, default_value = "100ms", value_parser = flags::positive_duration)]
     delay: Duration,
 }
 

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::process::Command;
 
-use common::testing::Program;
+use testkit::Program;
 
 const EXE: &str = env!("CARGO_BIN_EXE_spinner");
 const FRAMES: [&[u8]; 4] = [b"\r-", b"\r\\", b"\r|", b"\r/"];
@@ -99,5 +99,5 @@ fn a_bad_delay_is_one_clear_error() {
 
 #[test]
 fn help_and_version() {
-    common::testing::assert_help_and_version(EXE, "spinner");
+    testkit::cli::assert_help_and_version(EXE, "spinner");
 }
