@@ -19,10 +19,12 @@
 //!   starts, and theirs, never number more than the threads still free, so
 //!   one client that stops reading slows only itself.
 //! - [`go_queued`] never waits and never runs `f` in place: at the budget it
-//!   keeps `f` until a thread ends. The crawlers' `main` needs it.
+//!   keeps `f` until a thread ends. A loop whose threads wait for it to
+//!   receive needs it: the crawlers' `main`, thumbnail's loops.
 //!
 //! A thread that panics gives its place back as it unwinds.
 
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
@@ -72,12 +74,31 @@ struct Group {
 }
 
 thread_local! {
-    /// The group of this thread, if the budget started it.
-    static GROUP: std::cell::RefCell<Option<Arc<Group>>> = const { std::cell::RefCell::new(None) };
+    /// Whether the budget started this thread.
+    static ON_BUDGET: Cell<bool> = const { Cell::new(false) };
+    /// Whether it has a group in `GROUP` (which, having a destructor, costs
+    /// an allocation per thread the first time it is touched).
+    static IN_GROUP: Cell<bool> = const { Cell::new(false) };
+    /// Its group, made when it first starts a thread (most never do, and
+    /// so cost nothing more than a thread).
+    static GROUP: RefCell<Option<Arc<Group>>> = const { RefCell::new(None) };
 }
 
+/// The group of this thread, if the budget started it.
 fn current_group() -> Option<Arc<Group>> {
-    GROUP.with(|group| group.borrow().clone())
+    if !ON_BUDGET.get() {
+        return None;
+    }
+    IN_GROUP.set(true);
+    let group = GROUP.with_borrow_mut(|group| {
+        let group = group.get_or_insert_with(|| {
+            Arc::new(Group {
+                running: AtomicUsize::new(1), // this thread
+            })
+        });
+        Arc::clone(group)
+    });
+    Some(group)
 }
 
 impl Budget {
@@ -155,7 +176,7 @@ impl Budget {
         }
         state.running += 1;
         drop(state);
-        if let Err(f) = self.start(group, f) {
+        if let Err(f) = self.start(Some(group), f) {
             f(); // the system refused a thread: run it here
         }
     }
@@ -166,7 +187,7 @@ impl Budget {
             let mut state = self.wait(self.lock());
             state.running += 1;
             drop(state);
-            match self.start(Arc::default(), f) {
+            match self.start(None, f) {
                 Ok(()) => return,
                 Err(back) => {
                     f = back;
@@ -212,7 +233,7 @@ impl Budget {
         }
         state.running += 1;
         drop(state);
-        if let Err(f) = self.start(Arc::default(), f) {
+        if let Err(f) = self.start(None, f) {
             self.lock().queued.push_front(Box::new(f));
         }
     }
@@ -222,15 +243,17 @@ impl Budget {
     /// and returns `f`, logging why.
     fn start<F: FnOnce() + Send + 'static>(
         &'static self,
-        group: Arc<Group>,
+        group: Option<Arc<Group>>,
         f: F,
     ) -> Result<(), F> {
         // The new thread takes `f` from here, so that we still hold it if
         // the thread cannot start.
         let slot = Arc::new(Mutex::new(Some(f)));
         let theirs = Arc::clone(&slot);
-        group.running.fetch_add(1, Ordering::Relaxed);
-        let ours = Arc::clone(&group);
+        if let Some(group) = &group {
+            group.running.fetch_add(1, Ordering::Relaxed);
+        }
+        let ours = group.clone();
         let mut builder = thread::Builder::new();
         if let Some(bytes) = self.stack_size {
             builder = builder.stack_size(bytes);
@@ -238,8 +261,12 @@ impl Budget {
         let started = builder.spawn(move || {
             let f = theirs.lock().unwrap_or_else(PoisonError::into_inner).take();
             drop(theirs);
-            let _running = Running(self, Arc::clone(&ours));
-            GROUP.with(|group| *group.borrow_mut() = Some(ours));
+            ON_BUDGET.set(true);
+            if ours.is_some() {
+                IN_GROUP.set(true);
+                GROUP.set(ours);
+            }
+            let _running = Running(self);
             if let Some(f) = f {
                 f();
             }
@@ -248,7 +275,9 @@ impl Budget {
             Ok(_) => Ok(()),
             Err(err) => {
                 crate::log_print!("starting a thread: {}", crate::go_error(&err));
-                group.running.fetch_sub(1, Ordering::Relaxed);
+                if let Some(group) = &group {
+                    group.running.fetch_sub(1, Ordering::Relaxed);
+                }
                 self.lock().running -= 1;
                 self.freed.notify_one();
                 let f = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
@@ -258,12 +287,14 @@ impl Budget {
     }
 
     /// Gives a thread's place back as it ends, or hands it to queued work.
-    fn finished(&'static self, group: &Group) {
-        group.running.fetch_sub(1, Ordering::Relaxed);
+    fn finished(&'static self) {
+        if let Some(group) = IN_GROUP.get().then(|| GROUP.take()).flatten() {
+            group.running.fetch_sub(1, Ordering::Relaxed);
+        }
         let mut state = self.lock();
         if let Some(job) = state.queued.pop_front() {
             drop(state);
-            if let Err(job) = self.start(Arc::default(), job) {
+            if let Err(job) = self.start(None, job) {
                 self.lock().queued.push_front(job); // the next thread to end tries again
             }
             return;
@@ -296,11 +327,11 @@ impl Budget {
 }
 
 /// Held by a thread of the budget while it runs.
-struct Running(&'static Budget, Arc<Group>);
+struct Running(&'static Budget);
 
 impl Drop for Running {
     fn drop(&mut self) {
-        self.0.finished(&self.1);
+        self.0.finished();
     }
 }
 
@@ -324,9 +355,10 @@ pub fn go<F: FnOnce() + Send + 'static>(f: F) {
     budget().go(f);
 }
 
-/// Go's `go f()` for the crawlers' `main`, which must neither wait for a
-/// thread nor run `f` itself, since its threads wait on it: at the budget,
-/// `f` is kept in order until a thread ends.
+/// Go's `go f()` for a loop that must neither wait for a thread nor run `f`
+/// itself, since its threads wait for it to receive (the crawlers' `main`,
+/// thumbnail's loops): at the budget, `f` is kept in order until a thread
+/// ends.
 pub fn go_queued<F: FnOnce() + Send + 'static>(f: F) {
     budget().go_queued(f);
 }

@@ -19,7 +19,8 @@ pub struct MaxThreads {
     /// the budget, servers stop accepting until a thread is free, and other
     /// work runs in place or waits its turn. Default: what the system
     /// allows (vm.max_map_count / 4, kernel.threads-max, ulimit -u, and for
-    /// servers ulimit -n), about 16,000 threads on a common Linux
+    /// servers ulimit -n), about 16,000 threads on a common Linux; less
+    /// where more would only wait (du3 and du4: 32, thumbnail: 1000)
     #[arg(long, value_name = "N", value_parser = parse_max_threads)]
     pub max_threads: Option<usize>,
 }
