@@ -1,8 +1,32 @@
 //! The six benchmarks of Go's `cake_test.go`, with the figures the book's
 //! source gives in its comments and those `go test -bench=.` gave (Go 1.19)
-//! on this machine.
+//! on this machine, and the shop they start from.
 
-use crate::Shop;
+use std::time::Duration;
+
+use crate::{Shop, Sleep};
+
+impl Default for Shop {
+    /// The shop of the Go benchmarks (`defaults` in `cake_test.go`): 20
+    /// cakes, 10 ms for every step, one icer, no buffers, no variability.
+    fn default() -> Shop {
+        let step = Duration::from_millis(10);
+        Shop {
+            verbose: false,
+            cakes: 20,
+            bake_time: step,
+            bake_stddev: Duration::ZERO,
+            bake_buf: 0,
+            num_icers: 1,
+            ice_time: step,
+            ice_stddev: Duration::ZERO,
+            ice_buf: 0,
+            inscribe_time: step,
+            inscribe_stddev: Duration::ZERO,
+            sleep: Sleep::Go,
+        }
+    }
+}
 
 /// One of the benchmarks.
 #[derive(Clone, Copy, Debug)]

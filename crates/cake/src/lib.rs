@@ -1,47 +1,40 @@
-//! `gopl.io/ch8/cake`: a simulation of a concurrent cake shop with numerous
-//! parameters, to see how channel buffers and extra workers change the time
-//! an assembly line takes.
+//! `gopl.io/ch8/cake` (§8.4.4): "Package cake provides a simulation of a
+//! concurrent cake shop with numerous parameters."
+//!
+//! A baker, icers and an inscriber are threads that pass cakes along two
+//! channels. `cake --book` runs the six benchmarks of `cake_test.go`
+//! (`book.rs`): buffers alone change nothing, variability costs time and
+//! buffers win some back, more icers share a slow stage. Each run is timed
+//! against its ideal (`ideal.rs`); see the README.
 //!
 //! ```text
-//! $ cargo run --release -p cake -- --book              # the six benchmarks
-//! $ cargo run --release -p cake -- --verbose --cakes 3 --runs 1
-//! $ cargo run --release -p cake -- --bake-stddev 2.5ms --timeline run.svg
+//! $ cargo run --release -p cake -- --book
+//! $ cargo run --release -p cake -- --cakes 3 --runs 1 --verbose
 //! ```
 //!
-//! | Go                             | Rust                                                  |
-//! |--------------------------------|-------------------------------------------------------|
-//! | `type cake int`                | `type Cake = usize`                                   |
-//! | `make(chan cake, s.BakeBuf)`   | `crossbeam_channel::bounded(self.bake_buf)`           |
-//! | `baked <- c`                   | `baked.send(c)`                                       |
-//! | `close(baked)`                 | `drop(baked)`, the baker's only `Sender`              |
-//! | `for c := range baked`         | `for c in baked`                                      |
-//! | `c := <-iced`                  | `iced.recv()`                                         |
-//! | `go s.baker(baked)`            | `thread::Builder::new().spawn_scoped(..)`             |
-//! | `rand.NormFloat64()`           | `rng.sample(StandardNormal)`, one RNG per cook        |
-//! | `time.Sleep(delay)`            | `go_sleep(delay)`: on Go 1.19's millisecond ticks     |
-//! | `fmt.Println("baking", c)`     | `me.note(Step::Began, c)`: logged, printed if verbose |
-//!
-//! Rust differs in four small ways, each for a reason given where it
-//! happens: every cook gets its own random number generator (so `--seed`
-//! replays the same durations whatever the scheduler does); every cook notes
-//! what it does in a shared log (for the ideal time, the timeline picture and
-//! the tests); `work` waits for all of a run's threads before the next run
-//! (scoped threads; they have all finished by then anyway); and the cooks
-//! sleep as Go 1.19's runtime does, unless told to sleep exactly.
+//! | Go                                  | Rust                                               |
+//! |-------------------------------------|----------------------------------------------------|
+//! | `go s.baker(baked)`                 | `go(s, cook, ...)`: a scoped thread, which may borrow the shop; `Work` waits for them all at the end of each run |
+//! | `rand.NormFloat64()`                | `me.norm_float64()`: each cook has its own `StdRng`, so `--seed` replays the same durations |
+//! | `time.Sleep(delay)`                 | `me.sleep(delay)`: by default on Go 1.19's millisecond timer ticks (`sleep.rs`) |
+//! | `if s.Verbose { fmt.Println("baking", c) }` | `me.began(c)`: noted in the run's log, which says the line when verbose (`log.rs`) |
+//! | `s.Work(runs)`                      | `s.work(runs, seed, say)`, which returns what each run did |
 
 use std::io;
-use std::sync::{Mutex, PoisonError};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::thread::{self, Scope};
+use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender, bounded};
-use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
-use rand_distr::StandardNormal;
 
 pub mod book;
 pub mod ideal;
+mod log;
+mod sleep;
 pub mod timeline;
+
+use crate::log::{Cook, Log};
+pub use crate::log::{Event, Run, Say, Step, Who};
+pub use crate::sleep::Sleep;
 
 /// The cake shop and its parameters (Go's `cake.Shop`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,26 +72,24 @@ pub type Cake = usize;
 impl Shop {
     fn baker(&self, baked: Sender<Cake>, mut me: Cook<'_>) {
         for c in 0..self.cakes {
-            me.note(Step::Began, c); // Go: if s.Verbose { fmt.Println("baking", c) }
-            let took = work(self.bake_time, self.bake_stddev, &mut me);
-            me.note(Step::Worked(took), c);
+            me.began(c); // if s.Verbose { fmt.Println("baking", c) }
+            work(self.bake_time, self.bake_stddev, &mut me);
             if baked.send(c).is_err() {
                 return; // no icer at all: Go's baker would block here forever
             }
-            me.note(Step::HandedOn, c);
+            me.handed_on();
         }
         drop(baked); // close(baked): this was the only Sender
     }
 
     fn icer(&self, iced: Sender<Cake>, baked: Receiver<Cake>, mut me: Cook<'_>) {
         for c in baked {
-            me.note(Step::Began, c); // Go: if s.Verbose { fmt.Println("icing", c) }
-            let took = work(self.ice_time, self.ice_stddev, &mut me);
-            me.note(Step::Worked(took), c);
+            me.began(c); // if s.Verbose { fmt.Println("icing", c) }
+            work(self.ice_time, self.ice_stddev, &mut me);
             if iced.send(c).is_err() {
                 return; // the inscriber is gone, which only a panic could do
             }
-            me.note(Step::HandedOn, c);
+            me.handed_on();
         }
     }
 
@@ -107,283 +98,64 @@ impl Shop {
             let Ok(c) = iced.recv() else {
                 return; // no icer at all: Go's inscriber would block here forever
             };
-            me.note(Step::Began, c); // Go: if s.Verbose { fmt.Println("inscribing", c) }
-            let took = work(self.inscribe_time, self.inscribe_stddev, &mut me);
-            me.note(Step::Worked(took), c); // Go: if s.Verbose { fmt.Println("finished", c) }
+            me.began(c); // if s.Verbose { fmt.Println("inscribing", c) }
+            work(self.inscribe_time, self.inscribe_stddev, &mut me); // and "finished"
         }
     }
 
-    /// Runs the simulation `runs` times (Go's `Work`).
+    /// Work runs the simulation 'runs' times.
     ///
-    /// Go's `Work(runs)` prints to stdout and uses the global random source;
-    /// here `seed` fixes every duration (run `r`'s cook `t` draws from
-    /// `seed + r * cooks + t`) and `say` receives each verbose line. Each
-    /// [`Run`] tells how long it took and what every cook did when.
+    /// Rust: `seed` fixes every duration, `say` receives each verbose line,
+    /// and each [`Run`] tells how long it took and what every cook did when.
     pub fn work(&self, runs: usize, seed: u64, say: &Say<'_>) -> io::Result<Vec<Run>> {
-        let cooks = self.num_icers as u64 + 2; // baker, icers, inscriber
         let mut done = Vec::new();
-        for run in 0..runs as u64 {
-            let seed = seed.wrapping_add(run.wrapping_mul(cooks));
-            let log = Log::new(self.verbose, say);
-            let (baked_in, baked_out) = bounded(self.bake_buf);
-            let (iced_in, iced_out) = bounded(self.ice_buf);
-            // Scoped threads may borrow `self` and the log; the scope waits
-            // for the icers, which end as soon as `baked` is closed and empty.
+        for run in 0..runs {
+            let log = Log::new(self, seed, run, say);
+            let (baked_send, baked) = bounded(self.bake_buf);
+            let (iced_send, iced) = bounded(self.ice_buf);
             thread::scope(|s| -> io::Result<()> {
-                let me = log.cook(Who::Baker, seed, self.sleep);
-                spawn(s, "baker", move || self.baker(baked_in, me))?;
+                go(s, log.cook(Who::Baker), |me| self.baker(baked_send, me))?;
                 for i in 1..=self.num_icers {
-                    let (iced, baked) = (iced_in.clone(), baked_out.clone());
-                    let me = log.cook(Who::Icer(i), seed.wrapping_add(i as u64), self.sleep);
-                    spawn(s, &format!("icer {i}"), move || self.icer(iced, baked, me))?;
+                    let (iced_send, baked) = (iced_send.clone(), baked.clone());
+                    go(s, log.cook(Who::Icer(i)), |me| {
+                        self.icer(iced_send, baked, me)
+                    })?;
                 }
-                drop((iced_in, baked_out)); // only the cooks hold channel ends now
-                let me = log.cook(Who::Inscriber, seed.wrapping_add(cooks - 1), self.sleep);
-                self.inscriber(iced_out, me);
+                drop((iced_send, baked)); // only the cooks hold channel ends now
+                self.inscriber(iced, log.cook(Who::Inscriber));
                 Ok(())
             })?;
-            done.push(log.into_run(self.cakes));
+            done.push(log.into_run());
         }
         Ok(done)
     }
 }
 
-// work blocks the calling thread for a period of time that is normally
-// distributed around d with a standard deviation of stddev.
+// work blocks the calling goroutine for a period of time
+// that is normally distributed around d
+// with a standard deviation of stddev.
 //
-// `me` brings the cook's own random numbers and way to sleep; `work` returns
-// the delay it chose. Go's `time.Duration(f)` and Rust's `as u64` both
-// truncate; `as u64` also saturates, so a negative delay becomes zero, as
-// `time.Sleep` treats one.
-fn work(d: Duration, stddev: Duration, me: &mut Cook<'_>) -> Duration {
-    let z: f64 = me.rng.sample(StandardNormal);
-    let delay = Duration::from_nanos((d.as_nanos() as f64 + z * stddev.as_nanos() as f64) as u64);
-    match me.sleep {
-        Sleep::Go => go_sleep(delay),
-        Sleep::Exact => thread::sleep(delay),
-    }
-    delay
+// Rust: `as u64` truncates, as Go's `time.Duration(f)` does, and makes a
+// negative delay zero, which is what `time.Sleep` makes of it.
+fn work(d: Duration, stddev: Duration, me: &mut Cook<'_>) {
+    let delay = d.as_nanos() as f64 + me.norm_float64() * stddev.as_nanos() as f64;
+    me.sleep(Duration::from_nanos(delay as u64));
 }
 
-/// How a cook sleeps through its work.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Sleep {
-    /// As Go 1.19's time.Sleep does on Linux: to the next whole millisecond
-    /// or so
-    #[default]
-    Go,
-    /// As std::thread::sleep does: as close to the time as the OS manages
-    Exact,
-}
-
-/// Sleeps for `d` the way Go 1.19's `time.Sleep` does on Linux.
-///
-/// An idle Go runtime waits for its next timer in `epoll_wait`, whose
-/// timeout is in whole milliseconds: the runtime rounds the time left down,
-/// but to at least 1 ms (`runtime/netpoll_epoll.go`), and waits again if it
-/// woke early. So a 10.4 ms sleep is a wait of 10 ms and then one of 1 ms.
-/// Go 1.16 brought this (golang/go#44343); `std::thread::sleep` sleeps to
-/// within some 0.1 ms instead.
-fn go_sleep(d: Duration) {
-    let Some(deadline) = Instant::now().checked_add(d) else {
-        return thread::sleep(d); // centuries: no need to be exact
-    };
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return;
-        }
-        thread::sleep(Duration::from_millis((left.as_millis() as u64).max(1)));
-    }
-}
-
-impl Default for Shop {
-    /// The shop of the Go benchmarks (`defaults` in `cake_test.go`): 20
-    /// cakes, 10 ms for every step, one icer, no buffers, no variability.
-    fn default() -> Shop {
-        let step = Duration::from_millis(10);
-        Shop {
-            verbose: false,
-            cakes: 20,
-            bake_time: step,
-            bake_stddev: Duration::ZERO,
-            bake_buf: 0,
-            num_icers: 1,
-            ice_time: step,
-            ice_stddev: Duration::ZERO,
-            ice_buf: 0,
-            inscribe_time: step,
-            inscribe_stddev: Duration::ZERO,
-            sleep: Sleep::Go,
-        }
-    }
-}
-
-fn spawn<'scope>(
-    s: &'scope thread::Scope<'scope, '_>,
-    name: &str,
-    f: impl FnOnce() + Send + 'scope,
+/// `go f(me)`, as a thread of `s` named after the cook; an error if the
+/// system has no thread to give.
+fn go<'scope, 'env>(
+    s: &'scope Scope<'scope, 'env>,
+    me: Cook<'env>,
+    f: impl FnOnce(Cook<'env>) + Send + 'scope,
 ) -> io::Result<()> {
+    let name = match me.who() {
+        Who::Baker => "baker".to_string(),
+        Who::Icer(i) => format!("icer {i}"),
+        Who::Inscriber => "inscriber".to_string(),
+    };
     thread::Builder::new()
-        .name(name.to_string())
-        .spawn_scoped(s, f)?;
+        .name(name)
+        .spawn_scoped(s, move || f(me))?;
     Ok(())
-}
-
-/// Where the verbose lines go: stdout in the program, a `Vec` in the tests.
-pub type Say<'a> = dyn Fn(&str) + Sync + 'a;
-
-/// One of the shop's cooks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Who {
-    /// The one baker
-    Baker,
-    /// An icer, numbered from 1
-    Icer(usize),
-    /// The inscriber (the thread that called `work`)
-    Inscriber,
-}
-
-/// What a cook did with a cake.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Step {
-    /// Took up the cake and began to work on it ("baking 3")
-    Began,
-    /// Finished its work on the cake, which took this long ("finished 3"
-    /// for the inscriber)
-    Worked(Duration),
-    /// Handed the cake on: the send on the channel completed
-    HandedOn,
-}
-
-/// One entry of a run's log: `at` this time since the run began, `who` did
-/// `step` with `cake`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Event {
-    /// When, since the run began
-    pub at: Duration,
-    /// Which cook
-    pub who: Who,
-    /// What it did
-    pub step: Step,
-    /// To which cake
-    pub cake: Cake,
-}
-
-impl Event {
-    /// The line Go's shop prints for this event when verbose, if any.
-    pub fn line(&self) -> Option<String> {
-        let verb = match (self.who, self.step) {
-            (Who::Baker, Step::Began) => "baking",
-            (Who::Icer(_), Step::Began) => "icing",
-            (Who::Inscriber, Step::Began) => "inscribing",
-            (Who::Inscriber, Step::Worked(_)) => "finished",
-            _ => return None,
-        };
-        Some(format!("{verb} {}", self.cake))
-    }
-}
-
-/// What one run of the shop did.
-#[derive(Clone, Debug)]
-pub struct Run {
-    /// Wall-clock time from making the channels to the last cake finished
-    pub elapsed: Duration,
-    /// Everything every cook did, in the order it happened
-    pub events: Vec<Event>,
-    /// How long each step took for each cake: the durations the cooks drew
-    pub durations: ideal::Durations,
-}
-
-impl Run {
-    /// The verbose lines of this run, in order, whether printed or not.
-    pub fn lines(&self) -> Vec<String> {
-        self.events.iter().filter_map(Event::line).collect()
-    }
-}
-
-/// The shop's log, which every cook writes to.
-struct Log<'a> {
-    start: Instant,
-    verbose: bool,
-    say: &'a Say<'a>,
-    events: Mutex<Vec<Event>>,
-}
-
-impl<'a> Log<'a> {
-    fn new(verbose: bool, say: &'a Say<'a>) -> Log<'a> {
-        let events = Mutex::new(Vec::new());
-        Log {
-            start: Instant::now(),
-            verbose,
-            say,
-            events,
-        }
-    }
-
-    fn cook(&self, who: Who, seed: u64, sleep: Sleep) -> Cook<'_> {
-        let rng = StdRng::seed_from_u64(seed);
-        Cook {
-            who,
-            rng,
-            sleep,
-            log: self,
-        }
-    }
-
-    fn into_run(self, cakes: usize) -> Run {
-        let elapsed = self.start.elapsed();
-        let events = self
-            .events
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner);
-        let durations = ideal::Durations::drawn(cakes, &events);
-        Run {
-            elapsed,
-            events,
-            durations,
-        }
-    }
-}
-
-/// What each cook carries: who it is, its own random numbers, how it
-/// sleeps, and the log.
-struct Cook<'a> {
-    who: Who,
-    rng: StdRng,
-    sleep: Sleep,
-    log: &'a Log<'a>,
-}
-
-impl Cook<'_> {
-    /// Notes in the log that this cook did `step` with cake `c`, and says
-    /// Go's line for it when the shop is verbose. The lock makes the log's
-    /// order the order in which things happened, and the printed order too.
-    fn note(&self, step: Step, c: Cake) {
-        let log = self.log;
-        let mut events = log.events.lock().unwrap_or_else(PoisonError::into_inner);
-        let event = Event {
-            at: log.start.elapsed(),
-            who: self.who,
-            step,
-            cake: c,
-        };
-        if let Some(line) = event.line().filter(|_| log.verbose) {
-            (log.say)(&line);
-        }
-        events.push(event);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_go_sleep_ends_on_a_whole_millisecond_or_later() {
-        // 1.5 ms is a wait of 1 ms, then one of at least 1 ms more.
-        let start = Instant::now();
-        go_sleep(Duration::from_micros(1500));
-        assert!(start.elapsed() >= Duration::from_millis(2));
-    }
 }

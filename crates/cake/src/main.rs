@@ -39,47 +39,47 @@ shop's flags set the defaults the six scenarios start from.";
 #[derive(Parser)]
 #[command(version, about, long_about = ABOUT)]
 struct Args {
-    /// Number of cakes to bake
+    /// Number of cakes to bake, 0 to 100,000
     #[arg(long, default_value_t = 20, value_parser = count(0..=100_000))]
     cakes: usize,
 
-    /// Time to bake one cake (e.g. 10ms, 1.5s)
+    /// Time to bake one cake (e.g. 10ms, 1.5s), at most 1h
     #[arg(long, default_value = "10ms", value_parser = step_time)]
     bake_time: Duration,
 
-    /// Standard deviation of baking time
+    /// Standard deviation of baking time, at most 1h
     #[arg(long, default_value = "0s", value_parser = step_time)]
     bake_stddev: Duration,
 
-    /// Buffer slots between baking and icing (0 = unbuffered)
+    /// Buffer slots between baking and icing, 0 (unbuffered) to 100,000
     #[arg(long, default_value_t = 0, value_parser = count(0..=100_000))]
     bake_buf: usize,
 
-    /// Number of cooks doing icing
+    /// Number of cooks doing icing, 1 to 1,000 (0 only with --cakes 0)
     #[arg(long, default_value_t = 1, value_parser = count(0..=1000))]
     icers: usize,
 
-    /// Time to ice one cake
+    /// Time to ice one cake, at most 1h
     #[arg(long, default_value = "10ms", value_parser = step_time)]
     ice_time: Duration,
 
-    /// Standard deviation of icing time
+    /// Standard deviation of icing time, at most 1h
     #[arg(long, default_value = "0s", value_parser = step_time)]
     ice_stddev: Duration,
 
-    /// Buffer slots between icing and inscribing (0 = unbuffered)
+    /// Buffer slots between icing and inscribing, 0 (unbuffered) to 100,000
     #[arg(long, default_value_t = 0, value_parser = count(0..=100_000))]
     ice_buf: usize,
 
-    /// Time to inscribe one cake
+    /// Time to inscribe one cake, at most 1h
     #[arg(long, default_value = "10ms", value_parser = step_time)]
     inscribe_time: Duration,
 
-    /// Standard deviation of inscribing time
+    /// Standard deviation of inscribing time, at most 1h
     #[arg(long, default_value = "0s", value_parser = step_time)]
     inscribe_stddev: Duration,
 
-    /// How many times to run the shop [default: 1, or 10 for each scenario with --book]
+    /// How many times to run the shop, 1 to 10,000 [default: 1, or 10 for each scenario with --book]
     #[arg(long, value_parser = count(1..=10_000))]
     runs: Option<usize>,
 
@@ -113,8 +113,9 @@ fn count(range: RangeInclusive<u64>) -> RangedU64ValueParser<usize> {
     RangedU64ValueParser::new().range(range)
 }
 
+/// A step's mean time or standard deviation: at most an hour.
 fn step_time(arg: &str) -> Result<Duration, String> {
-    let d = humantime::parse_duration(arg).map_err(|err| err.to_string())?;
+    let d = flags::duration(arg)?;
     if d > Duration::from_secs(3600) {
         return Err("a step takes at most 1h".to_string());
     }

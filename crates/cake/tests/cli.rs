@@ -1,6 +1,6 @@
 //! The `cake` program: its flags, its output, its errors.
 
-use common::testing::Program;
+use testkit::Program;
 
 const CAKE: &str = env!("CARGO_BIN_EXE_cake");
 

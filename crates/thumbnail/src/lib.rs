@@ -1,16 +1,18 @@
-//! `gopl.io/ch8/thumbnail`: the package that produces thumbnail-size images
-//! from larger ones, and the book's six ways of looping over many files
-//! ([`make_thumbnails`] to [`make_thumbnails6`], from `thumbnail_test.go`).
+//! `gopl.io/ch8/thumbnail`: "The thumbnail package produces thumbnail-size
+//! images from larger images" (§8.5).
 //!
-//! Run the program with `find ~/Pictures -name '*.jpg' | cargo run --release
-//! -p thumbnail -- --variant 5`; see `--help` and the README.
+//! [`image()`] is the book's crude scaling, pixel for pixel; [`image_stream`],
+//! [`image_file2`] and [`image_file`] wrap it around a reader, a file and a
+//! file name. The book's six loops over many files are in `variants.rs`.
+//! Run the command with `find ~/Pictures -name '*.jpg' | cargo run --release
+//! -p thumbnail -- --variant 5`.
 //!
 //! | Go                                  | here                                      |
 //! |-------------------------------------|-------------------------------------------|
 //! | `image.Image`, `image.NewRGBA`      | [`image::GenericImageView`], `ImageBuffer` |
-//! | `image.Decode`, `jpeg.Encode`       | `zune_jpeg::JpegDecoder`, `JpegEncoder`   |
+//! | `image.Decode`, `jpeg.Encode`       | zune-jpeg and `JpegEncoder` (`codec.rs`)  |
 //! | `os.Create(outfile)`                | a temporary file, renamed when complete   |
-//! | `error` values, `fmt.Errorf`        | [`Error`], worded as Go words them        |
+//! | `error` values, `fmt.Errorf`        | [`Error`], worded as Go words them (`error.rs`) |
 //!
 //! Where the Go original is wrong, we do better:
 //!
@@ -26,119 +28,28 @@
 //! - Go writes JPEG bytes whatever the name: `x.png` gets a JPEG called
 //!   `x.thumb.png`. We decode JPEG and PNG, and write what the output name
 //!   says: PNG for `.png`, JPEG otherwise.
-//!
-//! The scaling is the book's, literally, pixel for pixel: [`image()`]. It
-//! costs next to nothing; decoding the full-size JPEG is nearly all the
-//! work. A decoded photo goes into a buffer kept from an earlier one
-//! (`spare_pixels`), which saves zeroing it and faulting it in afresh. Decoding straight at 1/8 scale (DCT scaling, with `jpeg-decoder`)
-//! was tried and measured: it took more CPU time per image than zune-jpeg's
-//! full-size decode (the decoder inside `image`), so it is not used
-//! (figures in the README).
 
+mod codec;
+mod error;
+pub mod jobs;
 mod variants;
 
-use std::fmt;
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
 
-use image::codecs::jpeg::JpegEncoder;
-use image::codecs::png::PngEncoder;
-use image::{DynamicImage, GenericImageView, ImageBuffer, ImageEncoder, ImageFormat, Pixel, Rgb};
+use image::{GenericImageView, ImageBuffer, ImageFormat, Pixel};
 
+use crate::codec::{encode, output_format, thumbnail_of};
+pub use crate::error::Error;
+pub use crate::jobs::default_jobs;
 pub use crate::variants::{
-    Options, default_jobs, make_thumbnails, make_thumbnails2, make_thumbnails3, make_thumbnails4,
+    ImageFile, make_thumbnails, make_thumbnails2, make_thumbnails3, make_thumbnails4,
     make_thumbnails5, make_thumbnails6,
 };
 
 /// The side of the square box every thumbnail fits in.
 pub const BOX: u32 = 128;
-
-/// Go's `jpeg.Encode(w, dst, nil)` quality, `jpeg.DefaultQuality`.
-const JPEG_QUALITY: u8 = 75;
-
-/// What went wrong with one file, worded as Go's `thumbnail` package words it.
-#[derive(Debug)]
-pub enum Error {
-    /// The input is no image we can decode: Go's `image.ErrFormat`.
-    UnknownFormat,
-    /// The decoder or encoder gave up, in its own words
-    /// (`invalid JPEG format: ...`).
-    Codec(String),
-    /// Reading the input or writing the output failed.
-    Io(io::Error),
-    /// Opening the input or creating the output failed:
-    /// `open /nonexistent.jpg: no such file or directory`.
-    Open {
-        /// The file we meant to open or create.
-        path: String,
-        /// Why the operating system said no.
-        source: io::Error,
-    },
-    /// Go's `ImageFile2` wrapping: `scaling IN to OUT: REASON`.
-    Scaling {
-        /// The input file.
-        infile: String,
-        /// The output file, which was not written.
-        outfile: String,
-        /// Why.
-        source: Box<Error>,
-    },
-    /// The output would replace the input (not in Go, which overwrites it).
-    WouldOverwriteInput,
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::UnknownFormat => write!(f, "image: unknown format"),
-            Error::Codec(words) => write!(f, "{words}"),
-            Error::Io(err) => write!(f, "{}", go_words(err)),
-            Error::Open { path, source } => write!(f, "open {path}: {}", go_words(source)),
-            Error::Scaling {
-                infile,
-                outfile,
-                source,
-            } => write!(f, "scaling {infile} to {outfile}: {source}"),
-            Error::WouldOverwriteInput => write!(f, "the output would overwrite the input"),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl From<io::Error> for Error {
-    fn from(err: io::Error) -> Self {
-        Error::Io(err)
-    }
-}
-
-impl From<image::ImageError> for Error {
-    fn from(err: image::ImageError) -> Self {
-        match err {
-            image::ImageError::IoError(err) => Error::Io(err),
-            other => Error::Codec(other.to_string()),
-        }
-    }
-}
-
-/// An I/O error in Go's words: `no such file or directory`, `unexpected EOF`.
-///
-/// Errors that come through `tempfile` carry no OS error number and end in
-/// ` at path "/x/.tmpAb12"`; Go would name the file we meant, which the
-/// caller does, so the temporary name goes.
-fn go_words(err: &io::Error) -> String {
-    if err.kind() == io::ErrorKind::UnexpectedEof {
-        return "unexpected EOF".to_string(); // Go's io.ErrUnexpectedEOF
-    }
-    if err.raw_os_error().is_some() {
-        return common::go_error(err);
-    }
-    let text = err.to_string();
-    let text = text.split(" at path ").next().unwrap_or(&text);
-    let text = text.split(" (os error ").next().unwrap_or(text);
-    common::go_error(&io::Error::other(text))
-}
 
 /// The size of the thumbnail of a `width`×`height` image: it fits a 128×128
 /// box and keeps the aspect ratio, as Go computes it, except that neither
@@ -200,124 +111,8 @@ pub fn image_stream(w: impl Write, r: impl Read) -> Result<(), Error> {
 fn stream(w: impl Write, mut r: impl Read, format: ImageFormat) -> Result<(), Error> {
     let mut data = Vec::new();
     r.read_to_end(&mut data)?;
-    let dst = thumbnail_of(&data)?;
-    let mut w = BufWriter::new(w);
-    if format == ImageFormat::Png {
-        let encoder = PngEncoder::new(&mut w);
-        encoder.write_image(
-            dst.as_bytes(),
-            dst.width(),
-            dst.height(),
-            dst.color().into(),
-        )?;
-    } else {
-        // JPEG has no alpha channel; Go drops it too.
-        let dst = match dst.color().has_alpha() {
-            true => DynamicImage::ImageRgb8(dst.to_rgb8()),
-            false => dst,
-        };
-        JpegEncoder::new_with_quality(&mut w, JPEG_QUALITY).encode_image(&dst)?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
-/// Decodes `data` (JPEG or PNG, told by its first bytes as Go's
-/// `image.Decode` tells them) and returns its thumbnail.
-fn thumbnail_of(data: &[u8]) -> Result<DynamicImage, Error> {
-    if data.starts_with(b"\xff\xd8") {
-        let (pixels, width, height) = decode_jpeg(data)?;
-        let src = RgbView::from_raw(width, height, &pixels[..])
-            .ok_or_else(|| Error::Codec("invalid JPEG format: short pixel data".to_string()))?;
-        let thumb = image(&src).into();
-        spare_pixels::give_back(pixels);
-        return Ok(thumb);
-    }
-    let src = if data.starts_with(b"\x89PNG\r\n\x1a\n") {
-        image::load_from_memory_with_format(data, ImageFormat::Png)?
-    } else {
-        return Err(Error::UnknownFormat);
-    };
-    // The book's Image, on whichever pixel type the decoder gave.
-    Ok(match &src {
-        DynamicImage::ImageLuma8(src) => image(src).into(),
-        DynamicImage::ImageRgb8(src) => image(src).into(),
-        other if other.color().has_alpha() => image(&other.to_rgba8()).into(),
-        other => image(&other.to_rgb8()).into(),
-    })
-}
-
-/// An RGB image in a borrowed buffer: a decoded JPEG, in [`spare_pixels`].
-type RgbView<'a> = ImageBuffer<Rgb<u8>, &'a [u8]>;
-
-/// Decodes a JPEG into RGB pixels, in a buffer kept from an earlier image
-/// (it may be longer than needed), and returns them with the width and
-/// height. It uses zune-jpeg (as `image` does) in strict mode: Go's decoder
-/// rejects a truncated or corrupt file, and so do we, rather than fill the
-/// missing part with grey.
-fn decode_jpeg(data: &[u8]) -> Result<(Vec<u8>, u32, u32), Error> {
-    use zune_jpeg::zune_core::{bytestream::ZCursor, colorspace::ColorSpace, options};
-
-    let options = options::DecoderOptions::default()
-        .set_strict_mode(true)
-        .jpeg_set_out_colorspace(ColorSpace::RGB);
-    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(data), options);
-    let invalid = |words: String| {
-        // zune-jpeg's words, as Go's decoder puts them: "invalid JPEG format: ...".
-        let words = words.trim_matches('"');
-        let mut chars = words.chars();
-        let first = chars.next().map(|c| c.to_lowercase().collect::<String>());
-        Error::Codec(format!(
-            "invalid JPEG format: {}{}",
-            first.unwrap_or_default(),
-            chars.as_str()
-        ))
-    };
-    decoder
-        .decode_headers()
-        .map_err(|err| invalid(err.to_string()))?;
-    let size = decoder.output_buffer_size().unwrap_or_default();
-    let mut pixels = spare_pixels::take(size);
-    decoder
-        .decode_into(&mut pixels)
-        .map_err(|err| invalid(err.to_string()))?;
-    let (width, height) = decoder.dimensions().unwrap_or_default();
-    Ok((pixels, width as u32, height as u32)) // JPEG sides fit in 16 bits
-}
-
-/// Buffers for decoded photos, kept from one image for the next.
-///
-/// A decoded photo is big (5.8 MB for 1600×1200) and lives only until its
-/// thumbnail is made. A fresh buffer for each image costs twice: the
-/// allocator zeroes it (`vec![0; n]`, about 0.25 ms here, 3% of an image),
-/// and in a new thread it comes from a new malloc arena, whose memory the
-/// kernel hands over page by page (1,400 page faults per buffer, for each
-/// arena). Kept here, a buffer is zeroed once and faulted in once. There
-/// are never more than the most images decoded at once (`--jobs`).
-mod spare_pixels {
-    use std::sync::{Mutex, PoisonError};
-
-    static SPARE: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
-
-    /// A buffer of at least `size` bytes: the largest spare one if it is
-    /// large enough, else a new one (the spare one is then dropped, so that
-    /// there are never more buffers than images in flight).
-    pub(super) fn take(size: usize) -> Vec<u8> {
-        let mut spare = SPARE.lock().unwrap_or_else(PoisonError::into_inner);
-        let largest = (0..spare.len()).max_by_key(|&i| spare[i].len());
-        match largest.map(|i| spare.swap_remove(i)) {
-            Some(pixels) if pixels.len() >= size => pixels,
-            _ => vec![0; size],
-        }
-    }
-
-    /// Keeps `pixels` for the next image.
-    pub(super) fn give_back(pixels: Vec<u8>) {
-        SPARE
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(pixels);
-    }
+    let dst = thumbnail_of(&data)?; // image.Decode, then Image
+    encode(w, dst, format)
 }
 
 /// Go's `ImageFile2`: reads an image from `infile` and writes a
@@ -380,15 +175,6 @@ fn shareable() -> fs::Permissions {
     fs::Permissions::from_mode(0o666)
 }
 
-/// The format a thumbnail called `outfile` is written in: PNG if the name
-/// says so, JPEG otherwise (as Go writes, whatever the name).
-fn output_format(outfile: &str) -> ImageFormat {
-    match ext(outfile).to_ascii_lowercase().as_str() {
-        ".png" => ImageFormat::Png,
-        _ => ImageFormat::Jpeg,
-    }
-}
-
 /// Go's `filepath.Ext`: the suffix from the final dot of the last element
 /// of `path`, or "" if it has no dot.
 fn ext(path: &str) -> &str {
@@ -420,14 +206,5 @@ mod tests {
         assert_eq!(ext("/x.d/foo"), "");
         assert_eq!(ext(".bashrc"), ".bashrc");
         assert_eq!(ext(""), "");
-    }
-
-    #[test]
-    fn tempfile_errors_lose_the_temporary_name() {
-        let err = io::Error::new(
-            io::ErrorKind::PermissionDenied,
-            "Permission denied (os error 13) at path \"/x/.tmpAb12\"",
-        );
-        assert_eq!(go_words(&err), "permission denied");
     }
 }

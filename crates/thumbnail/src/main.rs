@@ -1,29 +1,27 @@
-//! `gopl.io/ch8/thumbnail/main.go`: the `thumbnail` command; the package
-//! and the book's six loops are in `lib.rs` and `variants.rs`.
+//! `gopl.io/ch8/thumbnail/main.go`: the `thumbnail` command, which makes a
+//! thumbnail of each image file named on standard input. The package is in
+//! `lib.rs`, the book's six loops in `variants.rs`; `--variant` picks one.
 //!
 //! ```text
 //! $ find ~/Pictures -name '*.jpg' | cargo run --release -p thumbnail
 //! $ find ~/Pictures -name '*.jpg' | cargo run --release -p thumbnail -- --variant 5
 //! ```
 //!
-//! Go → Rust: `bufio.NewScanner(os.Stdin)` → [`common::Scanner`];
-//! `fmt.Println` → `writeln!` to [`common::stdout`]; `log.Print` →
-//! [`common::log_print!`]. Not in Go: `--variant`, `--jobs` and a progress
-//! bar on a terminal.
+//! Go → Rust: `input.Text()` → the line as a `String`, logged and skipped if
+//! it is not UTF-8. Not in Go: `--variant`, `--jobs` (`jobs.rs`) and a
+//! progress bar on a terminal (`progress.rs`), both wrapped around
+//! `thumbnail::image_file` before a variant gets it.
 
-use std::io::{self, IsTerminal, Write};
-use std::num::NonZeroUsize;
-use std::thread;
-use std::time::Duration;
+mod progress;
+
+use std::io;
 
 use clap::Parser;
-use common::{Scanner, log_print};
+use common::Scanner;
 use crossbeam_channel::bounded;
-use indicatif::{ProgressBar, ProgressStyle};
-use thumbnail::{
-    Options, image_file, make_thumbnails2, make_thumbnails3, make_thumbnails4, make_thumbnails5,
-    make_thumbnails6,
-};
+use thumbnail::{ImageFile, jobs};
+
+use crate::progress::Progress;
 
 /// Makes thumbnails of the image files named on standard input, one a line.
 #[derive(Parser)]
@@ -52,103 +50,90 @@ struct Args {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=6))]
     variant: u8,
 
-    /// Variants 3 to 6: at most this many files at once [default: twice the number of CPUs]
-    #[arg(long)]
-    jobs: Option<NonZeroUsize>,
+    /// Variants 3 to 6: make at most this many thumbnails at once, 1 to 256 [default: twice the number of CPUs]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
+    jobs: Option<u16>,
 
     #[command(flatten)]
-    threads: common::MaxThreads,
+    threads: flags::MaxThreads,
 }
 
 fn main() {
     common::raise_open_file_limit();
     let args = Args::parse();
-    common::threads::set_budget(args.threads.budget());
-    let jobs = args
-        .jobs
-        .map_or_else(thumbnail::default_jobs, NonZeroUsize::get);
-    let mut options = Options::new(jobs);
-    let streaming = matches!(args.variant, 1 | 6);
-    if io::stderr().is_terminal() {
-        options.progress = progress_bar(streaming);
-    }
+    // A thread per file, as the book has a goroutine per file, but at most
+    // a thousand at once unless --max-threads says: all but --jobs only wait.
+    common::threads::set_budget(args.threads.budget_at_most(1000));
+    let jobs = args.jobs.map_or_else(jobs::default_jobs, usize::from);
+    let progress = Progress::on_stderr(matches!(args.variant, 1 | 6));
+    let image_file = match args.variant {
+        1 | 2 => progress.counting(&thumbnail::image_file),
+        _ => progress.counting(jobs::at_most(jobs, &thumbnail::image_file)),
+    };
 
     match args.variant {
-        1 => main_go(&options),
+        1 => main_go(image_file, progress),
         6 => {
-            let total = variant6(&options);
-            options.progress.finish_and_clear();
-            println_out(&options.progress, &total.to_string());
+            let total = thumbnail::make_thumbnails6(names(progress), image_file);
+            progress.finish();
+            progress.println(&total.to_string());
         }
         variant => {
-            let filenames = read_names(&options.progress);
-            options.progress.set_length(filenames.len() as u64);
-            run(variant, &filenames, &options);
+            let filenames: Vec<String> = Scanner::new(io::stdin().lock())
+                .filter_map(|name| utf8(name, progress))
+                .collect();
+            progress.set_length(filenames.len());
+            run(variant, &filenames, image_file, progress);
         }
     }
 }
 
 /// The book's main.go: a thumbnail for each name read, its name printed,
 /// one after another (makeThumbnails, printing as it goes).
-fn main_go(options: &Options) {
+fn main_go(image_file: ImageFile, progress: &Progress) {
     for name in Scanner::new(io::stdin().lock()) {
-        let Some(name) = utf8(name, &options.progress) else {
+        let Some(name) = utf8(name, progress) else {
             continue;
         };
         match image_file(&name) {
-            Ok(thumb) => println_out(&options.progress, &thumb),
-            Err(err) => options.progress.suspend(|| log_print!("{err}")),
+            Ok(thumb) => progress.println(&thumb),
+            Err(err) => progress.log(&err.to_string()),
         }
-        options.progress.inc(1);
     }
-    options.progress.finish_and_clear();
+    progress.finish();
 }
 
 /// Variants 2 to 5, which take the whole list of names at once.
-fn run(variant: u8, filenames: &[String], options: &Options) {
-    match variant {
+fn run(variant: u8, filenames: &[String], image_file: ImageFile, progress: &Progress) {
+    let result = match variant {
         2 => {
-            make_thumbnails2(filenames);
-            options.progress.finish_and_clear();
-            log_print!(
+            thumbnail::make_thumbnails2(filenames, image_file);
+            progress.finish();
+            return common::log_print!(
                 "makeThumbnails2 returned before its threads were done; \
                  the program ends now, and ends them (NOTE: incorrect!)"
             );
         }
         3 => {
-            make_thumbnails3(filenames, options);
-            options.progress.finish_and_clear();
+            thumbnail::make_thumbnails3(filenames, image_file);
+            Ok(Vec::new())
         }
-        4 => {
-            let result = make_thumbnails4(filenames, options);
-            options.progress.finish_and_clear();
-            if let Err(err) = result {
-                common::log_fatal!("{err}");
-            }
-        }
-        _ => match make_thumbnails5(filenames, options) {
-            Ok(thumbfiles) => {
-                options.progress.finish_and_clear();
-                for thumb in thumbfiles {
-                    println_out(&options.progress, &thumb);
-                }
-            }
-            Err(err) => {
-                options.progress.finish_and_clear();
-                common::log_fatal!("{err}");
-            }
-        },
+        4 => thumbnail::make_thumbnails4(filenames, image_file).map(|()| Vec::new()),
+        _ => thumbnail::make_thumbnails5(filenames, image_file),
+    };
+    progress.finish();
+    match result {
+        Ok(thumbfiles) => thumbfiles.iter().for_each(|thumb| progress.println(thumb)),
+        Err(err) => common::log_fatal!("{err}"),
     }
 }
 
-/// Variant 6: the names go from standard input to makeThumbnails6 through
-/// a channel, as they are read.
-fn variant6(options: &Options) -> u64 {
+/// Variant 6's names: sent on a channel as they are read from standard input.
+fn names(progress: &'static Progress) -> crossbeam_channel::Receiver<String> {
     let (names_send, names) = bounded(0);
-    let progress = options.progress.clone();
-    thread::spawn(move || {
+    common::go(move || {
         for name in Scanner::new(io::stdin().lock()) {
-            if let Some(name) = utf8(name, &progress) {
+            if let Some(name) = utf8(name, progress) {
                 if names_send.send(name).is_err() {
                     break;
                 }
@@ -156,50 +141,16 @@ fn variant6(options: &Options) -> u64 {
         }
         // Dropping names_send closes the channel: end of input.
     });
-    make_thumbnails6(names, options)
-}
-
-/// All the names on standard input.
-fn read_names(progress: &ProgressBar) -> Vec<String> {
-    Scanner::new(io::stdin().lock())
-        .filter_map(|name| utf8(name, progress))
-        .collect()
+    names
 }
 
 /// A name read as a `String`, or a log line if it is not UTF-8: Go's strings
 /// hold any bytes, the library's names are Rust strings.
-fn utf8(name: Vec<u8>, progress: &ProgressBar) -> Option<String> {
+fn utf8(name: Vec<u8>, progress: &Progress) -> Option<String> {
     String::from_utf8(name)
         .map_err(|err| {
             let name = String::from_utf8_lossy(err.as_bytes()).into_owned();
-            progress.suspend(|| log_print!("open {name}: file name is not UTF-8"));
+            progress.log(&format!("open {name}: file name is not UTF-8"));
         })
         .ok()
-}
-
-/// Go's `fmt.Println(line)`, with the progress bar out of the way; ends the
-/// program quietly if standard output is a closed pipe.
-fn println_out(progress: &ProgressBar, line: &str) {
-    progress.suspend(|| common::must_write(writeln!(common::stdout(), "{line}")));
-}
-
-/// A bar of files done out of all when the number is known, else a
-/// spinner counting files done; drawn on standard error.
-fn progress_bar(streaming: bool) -> ProgressBar {
-    if streaming {
-        let bar = ProgressBar::new_spinner();
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {pos} files  {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        bar.enable_steady_tick(Duration::from_millis(100));
-        bar
-    } else {
-        let bar = ProgressBar::new(0);
-        bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} files  {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar
-    }
 }

@@ -1,14 +1,12 @@
 //! The `thumbnail` program: names on standard input, thumbnails' names on
 //! standard output, Go-style log lines on standard error.
 
-mod fixtures;
-
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
 
-use common::testing::Program;
-use fixtures::{bad_inputs, photos, snapshot};
+use testkit::Program;
+use testkit::photos::{bad_inputs, photos, snapshot};
 
 /// Runs `thumbnail ARGS` with `input` on standard input; returns the exit
 /// code, standard output and the log lines without their timestamps.
@@ -141,7 +139,7 @@ fn variant2_owns_up_to_returning_too_soon() {
     );
     // The threads it ended leave no half-written file: thumbnails are made
     // in memory, and their temporary file lives for one write only.
-    let left = fixtures::names(dir.path());
+    let left = testkit::photos::names(dir.path());
     assert!(!left.iter().any(|f| f.contains("/.thumbnail.")), "{left:?}");
 }
 

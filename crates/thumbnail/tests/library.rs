@@ -1,18 +1,21 @@
 //! The package (`image`, `image_file`, ...) and the book's six variants.
 
-mod fixtures;
-
 use std::collections::BTreeSet;
 use std::fs;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::bounded;
-use fixtures::{bad_inputs, dimensions, jpeg, names, photos, picture, png, snapshot};
 use image::{GenericImageView, ImageFormat};
-use thumbnail::{Options, thumbnail_size};
+use testkit::photos::{bad_inputs, dimensions, jpeg, names, photos, picture, png, snapshot};
+use thumbnail::{Error, jobs, thumbnail_size};
 
-const PATIENCE: Duration = Duration::from_secs(60);
+/// How long [`wait_for`] waits, twice `testkit::PATIENCE`: the thumbnail
+/// it waits for is of a 1600×1200 picture, seconds of work in a debug build
+/// (6 s alone on a busy machine of two cores), while the other tests of
+/// this file scale their pictures alongside.
+const BIG_PICTURE_PATIENCE: Duration = Duration::from_secs(60);
 
 #[test]
 fn thumbnails_fit_the_box_and_keep_the_aspect() {
@@ -201,7 +204,7 @@ fn all_exist(files: &[String]) -> bool {
 
 /// Waits until `files` all exist.
 fn wait_for(files: &[String]) {
-    let deadline = Instant::now() + PATIENCE;
+    let deadline = Instant::now() + BIG_PICTURE_PATIENCE;
     while !all_exist(files) {
         assert!(Instant::now() < deadline, "the thumbnails never came");
         thread::sleep(Duration::from_millis(10));
@@ -213,7 +216,7 @@ fn variant1_makes_them_all_and_goes_on_after_errors() {
     let dir = tempfile::tempdir().unwrap();
     let (mut files, thumbs) = photos(dir.path(), 3);
     files.insert(1, bad_inputs(dir.path())[1].0.clone());
-    thumbnail::make_thumbnails(&files, &Options::new(2));
+    thumbnail::make_thumbnails(&files, &thumbnail::image_file);
     assert!(all_exist(&thumbs));
 }
 
@@ -228,7 +231,7 @@ fn variant2_returns_before_the_work_is_done() {
             .to_string_lossy()
             .into_owned(),
     ];
-    thumbnail::make_thumbnails2(&files);
+    thumbnail::make_thumbnails2(&files, &thumbnail::image_file);
     assert!(
         !all_exist(&thumbs),
         "make_thumbnails2 waited for its thread"
@@ -241,7 +244,7 @@ fn variant2_returns_before_the_work_is_done() {
 fn variant3_waits_for_every_file() {
     let dir = tempfile::tempdir().unwrap();
     let (files, thumbs) = photos(dir.path(), 6);
-    thumbnail::make_thumbnails3(&files, &Options::new(2));
+    thumbnail::make_thumbnails3(&files, &thumbnail::image_file);
     assert!(all_exist(&thumbs));
 }
 
@@ -249,12 +252,12 @@ fn variant3_waits_for_every_file() {
 fn variant4_returns_the_first_error() {
     let dir = tempfile::tempdir().unwrap();
     let (mut files, thumbs) = photos(dir.path(), 4);
-    assert!(thumbnail::make_thumbnails4(&files, &Options::new(2)).is_ok());
+    assert!(thumbnail::make_thumbnails4(&files, &thumbnail::image_file).is_ok());
     assert!(all_exist(&thumbs));
 
     let (empty, message) = bad_inputs(dir.path()).swap_remove(1);
     files.insert(2, empty);
-    let err = thumbnail::make_thumbnails4(&files, &Options::new(2)).unwrap_err();
+    let err = thumbnail::make_thumbnails4(&files, &thumbnail::image_file).unwrap_err();
     assert_eq!(err.to_string(), message);
 }
 
@@ -262,7 +265,7 @@ fn variant4_returns_the_first_error() {
 fn variant5_returns_every_name_or_the_first_error() {
     let dir = tempfile::tempdir().unwrap();
     let (mut files, thumbs) = photos(dir.path(), 5);
-    let got = thumbnail::make_thumbnails5(&files, &Options::new(2)).unwrap();
+    let got = thumbnail::make_thumbnails5(&files, &thumbnail::image_file).unwrap();
     assert_eq!(
         got.into_iter().collect::<BTreeSet<_>>(),
         thumbs.into_iter().collect::<BTreeSet<_>>()
@@ -270,11 +273,11 @@ fn variant5_returns_every_name_or_the_first_error() {
 
     let (missing, message) = bad_inputs(dir.path()).swap_remove(0);
     files.push(missing);
-    let err = thumbnail::make_thumbnails5(&files, &Options::new(2)).unwrap_err();
+    let err = thumbnail::make_thumbnails5(&files, &thumbnail::image_file).unwrap_err();
     assert_eq!(err.to_string(), message);
 
     assert_eq!(
-        thumbnail::make_thumbnails5(&[], &Options::new(2)).unwrap(),
+        thumbnail::make_thumbnails5(&[], &thumbnail::image_file).unwrap(),
         Vec::<String>::new()
     );
 }
@@ -290,7 +293,7 @@ fn variant6_totals_the_bytes_written() {
             send.send(f).unwrap();
         }
     });
-    let total = thumbnail::make_thumbnails6(filenames, &Options::new(2));
+    let total = thumbnail::make_thumbnails6(filenames, &thumbnail::image_file);
     let sizes: u64 = thumbs.iter().map(|f| fs::metadata(f).unwrap().len()).sum();
     assert_eq!(total, sizes);
     assert!(total > 0);
@@ -302,4 +305,30 @@ fn variant6_totals_the_bytes_written() {
             .count(),
         5
     );
+}
+
+static AT_ONCE: AtomicUsize = AtomicUsize::new(0);
+static MOST_AT_ONCE: AtomicUsize = AtomicUsize::new(0);
+
+/// `thumbnail::image_file`, counting how many calls run at once; each
+/// lingers a little, so that calls in parallel overlap.
+fn counted_image_file(f: &str) -> Result<String, Error> {
+    let now = AT_ONCE.fetch_add(1, Ordering::SeqCst) + 1;
+    MOST_AT_ONCE.fetch_max(now, Ordering::SeqCst);
+    thread::sleep(Duration::from_millis(20));
+    let thumb = thumbnail::image_file(f);
+    AT_ONCE.fetch_sub(1, Ordering::SeqCst);
+    thumb
+}
+
+#[test]
+fn jobs_bound_the_images_made_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (files, thumbs) = photos(dir.path(), 12);
+    let got = thumbnail::make_thumbnails5(&files, jobs::at_most(2, &counted_image_file)).unwrap();
+    assert_eq!(got.len(), 12);
+    assert!(all_exist(&thumbs));
+    let most = MOST_AT_ONCE.load(Ordering::SeqCst);
+    assert!(most <= 2, "{most} images at once with 2 jobs");
+    assert!(most >= 1);
 }

@@ -2,24 +2,18 @@
 //! `/proc/self/status`. One test alone in its own program, so that no other
 //! test's threads are counted.
 
-mod fixtures;
-
 use std::fs;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use fixtures::jpeg;
-use thumbnail::Options;
-
-const PATIENCE: Duration = Duration::from_secs(60);
+use testkit::photos::jpeg;
+use testkit::{PATIENCE, threads_of, within_patience};
 
 /// The number of threads in this process.
 fn threads() -> usize {
-    let status = fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("Threads:")).unwrap();
-    line["Threads:".len()..].trim().parse().unwrap()
+    threads_of(std::process::id())
 }
 
 /// The most threads seen at once while `f` runs.
@@ -42,30 +36,51 @@ fn most_threads_during(f: impl FnOnce()) -> usize {
 }
 
 #[test]
-fn jobs_bound_the_threads_and_none_is_left_behind() {
+fn at_the_thread_budget_the_work_waits_its_turn_and_no_thread_is_left_behind() {
+    // 24 files and room for 3 threads: were the loops of variants 3, 4 and
+    // 6 to wait for a thread, they would wait for ever, since every thread
+    // waits for the loop's caller to receive what it sends.
+    common::threads::set_budget(common::threads::Budget::new(3));
     let dir = tempfile::tempdir().unwrap();
     let files: Vec<String> = (0..24)
         .map(|i| jpeg(dir.path(), &format!("p{i}.jpg"), 256, 192))
         .collect();
     let baseline = threads();
-    let jobs = 2;
+    // The budget's 3, the thread that runs the variant (and variant 6's
+    // feeder), and a few that have given their place back and are on their
+    // way out. Unbounded: 24.
+    let bound = baseline + 2 + 3 + 3;
 
-    // At most `jobs` threads at work, plus the loop's thread in variant 3;
-    // the operating system may still count a few that have given their
-    // token back and are on their way out. Unbounded, it would be 24.
-    let bound = baseline + 2 * jobs + 2;
-    let most = most_threads_during(|| thumbnail::make_thumbnails3(&files, &Options::new(jobs)));
+    let names = files.clone();
+    let most = most_threads_during(|| {
+        within_patience(move || thumbnail::make_thumbnails3(&names, &thumbnail::image_file))
+    });
     assert!(
         most <= bound,
         "variant 3: {most} threads, baseline {baseline}"
     );
     assert!(most > baseline, "variant 3 started no thread?");
+    let names = files.clone();
     let most = most_threads_during(|| {
-        thumbnail::make_thumbnails5(&files, &Options::new(jobs)).unwrap();
+        within_patience(move || {
+            thumbnail::make_thumbnails5(&names, &thumbnail::image_file).unwrap();
+        })
     });
     assert!(
         most <= bound,
         "variant 5: {most} threads, baseline {baseline}"
+    );
+    let names = files.clone();
+    let most = most_threads_during(|| {
+        within_patience(move || {
+            let (send, filenames) = crossbeam_channel::bounded(0);
+            thread::spawn(move || names.into_iter().for_each(|f| send.send(f).unwrap()));
+            assert!(thumbnail::make_thumbnails6(filenames, &thumbnail::image_file) > 0);
+        })
+    });
+    assert!(
+        most <= bound,
+        "variant 6: {most} threads, baseline {baseline}"
     );
 
     // Variant 4 returns at the first error. In Go, the goroutines still
@@ -78,8 +93,9 @@ fn jobs_bound_the_threads_and_none_is_left_behind() {
         .iter()
         .map(|f| f.replace(".jpg", ".thumb.jpg"))
         .collect();
-    files.insert(0, fixtures::write(dir.path(), "empty.jpg", b""));
-    let err = thumbnail::make_thumbnails4(&files, &Options::new(jobs)).unwrap_err();
+    files.insert(0, testkit::photos::write(dir.path(), "empty.jpg", b""));
+    let err = within_patience(move || thumbnail::make_thumbnails4(&files, &thumbnail::image_file))
+        .unwrap_err();
     assert!(err.to_string().ends_with("image: unknown format"), "{err}");
     let deadline = Instant::now() + PATIENCE;
     while threads() > baseline || !thumbs.iter().all(|f| fs::metadata(f).is_ok()) {
