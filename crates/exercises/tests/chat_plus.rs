@@ -1,13 +1,13 @@
 //! Exercises 8.12 to 8.15 as clients see them, one test per exercise,
 //! over real loopback sockets.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::Shutdown;
-use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::testing::{Client, PATIENCE, Program, Server, go_log_message};
+use testkit::cli::go_log_message;
+use testkit::{Client, PATIENCE, Program, Server};
 
 const CHAT_PLUS: &str = env!("CARGO_BIN_EXE_chat_plus");
 
@@ -146,7 +146,7 @@ fn ex8_13_an_idle_client_is_disconnected() {
 #[test]
 fn ex8_15_a_client_that_never_reads_is_dropped_and_the_others_keep_chatting() {
     let mut server = Server::start(CHAT_PLUS, &[]);
-    let log = log_lines(&mut server.program);
+    let log = server.program.stderr_lines();
     let mut sleeper = Chatter::join(&server, "sleeper", "nobody else");
     sleeper.says("I will not read from now on");
     let mut talker = Chatter::join(&server, "talker", "sleeper");
@@ -242,22 +242,7 @@ fn help_names_the_exercises_and_bad_flags_are_usage_errors() {
     assert_eq!(status.code(), Some(2), "{err}");
     let (status, _, err) = Program::start(CHAT_PLUS, &["--buffer", "0"]).finish();
     assert_eq!(status.code(), Some(2), "{err}");
-    common::testing::assert_listen_failures(CHAT_PLUS);
-}
-
-/// The server's log, a line at a time, read on a thread of its own.
-fn log_lines(program: &mut Program) -> mpsc::Receiver<String> {
-    let mut stderr = BufReader::new(program.child.stderr.take().unwrap());
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let mut line = String::new();
-        while stderr.read_line(&mut line).is_ok_and(|n| n > 0) {
-            if tx.send(std::mem::take(&mut line)).is_err() {
-                break;
-            }
-        }
-    });
-    rx
+    testkit::net::assert_listen_failures(CHAT_PLUS);
 }
 
 /// A line cut short for an assertion message.
@@ -267,4 +252,22 @@ fn short(line: &[u8]) -> String {
         line.len(),
         String::from_utf8_lossy(line)
     )
+}
+
+#[test]
+fn a_buffer_past_1000_or_a_zero_idle_time_is_a_usage_error() {
+    // `--buffer 4294967295` once aborted at the first client, allocating
+    // every slot of its channel. An address that cannot be listened on:
+    // accepted, a flag would end in a listen failure (status 1).
+    for bad in [
+        ["--buffer", "1001"],
+        ["--buffer", "4294967295"],
+        ["--idle", "0s"],
+    ] {
+        let args = [&["--addr", "no-port-here"][..], &bad].concat();
+        let (status, _, err) = Program::start(CHAT_PLUS, &args).finish();
+        assert_eq!(status.code(), Some(2), "{bad:?}: {err}");
+    }
+    let (_, out, _) = Program::start(CHAT_PLUS, &["--help"]).finish();
+    assert!(String::from_utf8_lossy(&out).contains("1 to 1000"));
 }

@@ -19,7 +19,8 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::testing::{PATIENCE, Program, free_addr, go_log_message, next_line};
+use testkit::cli::go_log_message;
+use testkit::{PATIENCE, Program, free_addr, next_line};
 
 const CLOCKWALL: &str = env!("CARGO_BIN_EXE_clockwall");
 
@@ -315,4 +316,13 @@ fn help_names_the_exercise_and_the_listing() {
     );
     let (_, out, _) = Program::start(CLOCKWALL, &["--version"]).finish();
     assert!(out.starts_with(b"clockwall "));
+}
+
+#[test]
+fn a_zero_interval_is_a_usage_error() {
+    // Accepted, it would print rows as fast as it could.
+    let (status, out, err) =
+        Program::start(CLOCKWALL, &["--interval", "0s", "A=127.0.0.1:1"]).finish();
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(out.is_empty());
 }

@@ -5,7 +5,8 @@
 use std::fs;
 use std::process::{Command, Output};
 
-use common::testing::{Program, go_log_message};
+use testkit::Program;
+use testkit::cli::go_log_message;
 
 const EXE: &str = env!("CARGO_BIN_EXE_mandelbrot");
 

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use common::testing::{Program, assert_dial_failure, go_log_message, next_line, serve_in_process};
+use testkit::cli::go_log_message;
+use testkit::net::assert_dial_failure;
+use testkit::{Program, next_line, serve_in_process};
 
 const NETCAT_HALF: &str = env!("CARGO_BIN_EXE_netcat_half");
 

@@ -6,20 +6,11 @@ use std::net::Shutdown;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::testing::{PATIENCE, Program, Server, assert_listen_failures, threads_of};
+use testkit::net::assert_listen_failures;
+use testkit::reverb::echoes_of;
+use testkit::{PATIENCE, Program, Server, threads_of};
 
 const REVERB_IDLE: &str = env!("CARGO_BIN_EXE_reverb_idle");
-
-/// The echoes of `shout`, loud, as it came, quiet.
-fn echoes_of(shout: &str) -> Vec<Vec<u8>> {
-    [
-        shout.to_uppercase(),
-        shout.to_string(),
-        shout.to_lowercase(),
-    ]
-    .map(|e| format!("\t {e}\n").into_bytes())
-    .to_vec()
-}
 
 /// Connects to `server`, says nothing, and returns how long it took the
 /// server to hang up.
@@ -157,4 +148,15 @@ fn help_names_the_exercise_and_the_listing() {
     );
     let (_, out, _) = Program::start(REVERB_IDLE, &["--version"]).finish();
     assert!(out.starts_with(b"reverb_idle "));
+}
+
+#[test]
+fn a_zero_timeout_or_a_delay_past_a_year_is_a_usage_error() {
+    // An address that cannot be listened on: accepted, a flag would end in
+    // a listen failure (status 1), not a usage error (2).
+    for bad in [["--timeout", "0s"], ["--delay", "400y"]] {
+        let args = [&["--addr", "no-port-here"][..], &bad].concat();
+        let (status, _, err) = Program::start(REVERB_IDLE, &args).finish();
+        assert_eq!(status.code(), Some(2), "{bad:?}: {err}");
+    }
 }

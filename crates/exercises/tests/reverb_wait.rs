@@ -7,23 +7,13 @@ use std::net::Shutdown;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::testing::{
-    PATIENCE, Program, Server, assert_listen_failures, go_log_message, next_line, threads_of,
-};
+use testkit::cli::go_log_message;
+use testkit::net::assert_listen_failures;
+use testkit::reverb::echoes_of;
+use testkit::{PATIENCE, Program, Server, next_line, threads_of};
 
 const REVERB_WAIT: &str = env!("CARGO_BIN_EXE_reverb_wait");
 const NETCAT_HALF: &str = env!("CARGO_BIN_EXE_netcat_half");
-
-/// The echoes of `shout`, loud, as it came, quiet.
-fn echoes_of(shout: &str) -> Vec<Vec<u8>> {
-    [
-        shout.to_uppercase(),
-        shout.to_string(),
-        shout.to_lowercase(),
-    ]
-    .map(|e| format!("\t {e}\n").into_bytes())
-    .to_vec()
-}
 
 #[test]
 fn with_netcat_half_every_echo_of_overlapping_shouts_arrives() {
@@ -118,4 +108,13 @@ fn help_names_the_exercise_and_the_listing() {
     assert!(help.contains("--max-threads"), "{help}");
     let (_, out, _) = Program::start(REVERB_WAIT, &["--version"]).finish();
     assert!(out.starts_with(b"reverb_wait "));
+}
+
+#[test]
+fn a_delay_past_a_year_is_a_usage_error() {
+    // An address that cannot be listened on: accepted, the flag would end
+    // in a listen failure (status 1), not a usage error (2).
+    let args = ["--addr", "no-port-here", "--delay", "400y"];
+    let (status, _, err) = Program::start(REVERB_WAIT, &args).finish();
+    assert_eq!(status.code(), Some(2), "{err}");
 }

@@ -7,7 +7,7 @@
 //! ```text
 //! $ cargo run --release -p exercises --bin mandelbrot > mandelbrot.png
 //! $ cargo run --release -p exercises --bin mandelbrot -- --workers 4 -o out.png
-//! $ cargo run --release -p exercises --example mandelbrot_bench   # the speed-up
+//! $ cargo run --release -p bench -- mandelbrot                 # the speed-up
 //! ```
 //!
 //! The original, from memory of the book: a 1024×1024 image of the square

@@ -2,8 +2,10 @@
 //! of 8.3 so that it disconnects any client that shouts nothing for 10
 //! seconds.
 //!
-//! A solution to an exercise of gopl.io/ch8, next to the program it
-//! changes, `gopl.io/ch8/reverb2` (`crates/reverb2`).
+//! A thread reads the shouts and tells the handler of each; the handler
+//! `select`s between that news and a timer started afresh for each wait, and
+//! the timer closes the connection. Only reverb2's `handle_conn` changes
+//! (`crates/reverb2`); `echo` is reverb2's.
 //!
 //! ```text
 //! $ cargo run -p exercises --bin reverb_idle      # terminal 1
@@ -16,30 +18,11 @@
 //! 2026/11/28 14:03:12 done
 //! ```
 //!
-//! (netcat3 logs `done` when the server hangs up, and exits at the end of
-//! its own input.)
-//!
-//! What changed from reverb2, in ideas: reverb2's handler read the shouts
-//! itself, so it could wait for nothing else; this one reads them on a
-//! thread of its own that sends each shout on a channel, and the handler
-//! `select`s between the next shout and a timer started afresh for each
-//! wait. Whichever comes first wins: a shout is echoed; the timer closes the
-//! connection, which also ends the reading thread.
-//!
-//! | Go                                       | Rust                                      |
-//! |------------------------------------------|-------------------------------------------|
-//! | `shouts := make(chan string)`            | `let (shouts_tx, shouts) = bounded(0)`    |
-//! | `go func() { for input.Scan() { shouts <- input.Text() } }()` | `common::try_go(...)` (thread budget) |
-//! | `select { case s, ok := <-shouts: ...`   | `select! { recv(shouts) -> shout => ...`  |
-//! | `case <-time.After(10 * time.Second):`   | `recv(after(timeout)) -> _ => ...`        |
-//! | `go echo(c, shout, delay)`               | `common::go_or_run(...)` (thread budget)  |
-//! | `c.Close()`                              | `input.shutdown(Shutdown::Both)`          |
-//!
-//! Where Rust differs: a goroutine is always to be had, a thread is not. At
-//! the thread budget the shouts cannot be read on a thread of their own;
-//! then the handler reads them itself, and the socket's own read timeout
-//! (`set_read_timeout`) stands in for the `select`: the same ten seconds,
-//! without a second thread.
+//! | Go                                      | Rust                                        |
+//! |-----------------------------------------|---------------------------------------------|
+//! | `shouts := make(chan string)`           | `let (heard_tx, heard) = bounded(1)`: news of a shout |
+//! | `select { case _, ok := <-shouts: ...`  | `select! { recv(heard) -> news => ...`      |
+//! | `case <-time.After(10 * time.Second):`  | `recv(after(timeout)) -> _ =>`              |
 
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
@@ -48,15 +31,11 @@ use std::time::Duration;
 use clap::Parser;
 use common::Scanner;
 use crossbeam_channel::{after, bounded, select};
-use reverb2::echo; // reverb2's own: loud, as it came, quiet
+use reverb2::echo;
 
-/// Exercise 8.8: reverb2 that disconnects a client silent for 10 seconds.
+/// reverb2 that disconnects a client that shouts nothing for the timeout.
 ///
-/// A solution to exercise 8.8 of gopl.io/ch8, a change to reverb2
-/// (gopl.io/ch8/reverb2). Each line comes back loud, then as it came, then
-/// quiet, the echoes of successive shouts overlapping. A client that shouts
-/// nothing for the timeout is disconnected: the handler selects between the
-/// next shout and a timer.
+/// A solution to exercise 8.8 of gopl.io/ch8, a change to gopl.io/ch8/reverb2.
 #[derive(Parser)]
 #[command(name = "reverb_idle", version)]
 struct Args {
@@ -65,16 +44,16 @@ struct Args {
     addr: String,
 
     /// How long each echo waits before the next, quieter one (e.g. 250ms, 2s)
-    #[arg(long, default_value = "1s", value_parser = humantime::parse_duration)]
+    #[arg(long, default_value = "1s", value_parser = flags::duration)]
     delay: Duration,
 
     /// How long a client may shout nothing before it is disconnected
     /// (e.g. 10s, 500ms)
-    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    #[arg(long, default_value = "10s", value_parser = flags::positive_duration)]
     timeout: Duration,
 
     #[command(flatten)]
-    threads: common::MaxThreads,
+    threads: flags::MaxThreads,
 }
 
 fn main() {
@@ -85,18 +64,16 @@ fn main() {
     serve(listener, args.delay, args.timeout);
 }
 
-/// The book's `main` after `net.Listen`: accept connections forever and
-/// handle each on a thread of its own.
+/// reverb2's `serve`, for this `handle_conn`.
 fn serve(listener: TcpListener, delay: Duration, timeout: Duration) {
-    for conn in listener.incoming() {
-        let conn = match conn {
+    loop {
+        let conn = match common::accept(&listener) {
             Ok(conn) => conn,
             Err(err) => {
-                common::accept_failed(&listener, &err); // e.g., connection aborted
+                common::log_print!("{err}"); // e.g., connection aborted
                 continue;
             }
         };
-        // At the thread budget this waits; new clients wait in the backlog.
         common::go(move || handle_conn(conn, delay, timeout));
     }
 }
@@ -104,49 +81,29 @@ fn serve(listener: TcpListener, delay: Duration, timeout: Duration) {
 /// Echoes each line from `input`, each shout on a thread of its own, until
 /// the input ends or nothing is shouted for `timeout`.
 fn handle_conn(input: TcpStream, delay: Duration, timeout: Duration) {
-    // The echo threads write through their own handle on the socket.
-    // (A failed clone is out of descriptors: give up.)
-    let Ok(c) = input.try_clone() else { return };
-    let c = Arc::new(Mutex::new(c));
-    let Ok(reader) = input.try_clone() else {
+    let (Ok(c), Ok(reader)) = (input.try_clone(), input.try_clone()) else {
         return;
     };
-
-    let (shouts_tx, shouts) = bounded(0);
-    let scan = move || {
+    let c = Arc::new(Mutex::new(c));
+    // 8.8: the socket's own timer, for when no thread is free and the reader runs here.
+    let _ = input.set_read_timeout(Some(timeout));
+    let (heard_tx, heard) = bounded(1); // 8.8
+    common::go(move || {
         for shout in Scanner::new(&reader) {
-            if shouts_tx.send(shout).is_err() {
-                return; // the handler has hung up
-            }
+            let _ = heard_tx.try_send(()); // full: the handler has the news already
+            // 8.8: echoes start here, not in the handler: at the budget an echo
+            // runs in place, and the timer must not wait behind a blocked one.
+            let c = Arc::clone(&c);
+            common::go(move || echo(&c, &shout, delay));
         }
         // NOTE: ignoring potential errors from input.Err()
-    }; // dropping shouts_tx closes the channel: the input has ended
-    match common::try_go(scan) {
-        Ok(()) => loop {
-            select! {
-                recv(shouts) -> shout => match shout {
-                    Ok(shout) => {
-                        let c = Arc::clone(&c);
-                        common::go_or_run(move || echo(&c, &shout, delay));
-                    }
-                    Err(_) => break, // the input has ended
-                },
-                recv(after(timeout)) -> _ => break, // silent too long: disconnect
-            }
-        },
-        // At the thread budget: read here, and let the socket time out.
-        Err(_) => {
-            if input.set_read_timeout(Some(timeout)).is_ok() {
-                for shout in Scanner::new(&input) {
-                    let c = Arc::clone(&c);
-                    common::go_or_run(move || echo(&c, &shout, delay));
-                }
-            }
+    });
+    loop {
+        select! {
+            recv(heard) -> news => if news.is_err() { break }, // the input has ended
+            recv(after(timeout)) -> _ => break, // 8.8: silent too long
         }
     }
-
-    // As in reverb2, echoes still pending are cut off. Shutting the socket
-    // down also ends the reading thread, and dropping `shouts` frees it if it
-    // was waiting to send.
+    // This also ends the reader, and any echo blocked writing to the client.
     let _ = input.shutdown(Shutdown::Both);
 }
