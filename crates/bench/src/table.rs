@@ -7,7 +7,7 @@
 //! | spinner   | wall time of fib(45), spinner running  | `gcc -O2` fib(45) (`c/fib.c`)          |
 //! | pipeline1 | first 100,000 lines, like `\| head`    | C mutex+condvar rendezvous (`c/rendezvous.c`) |
 //! | channels  | per item, crossbeam bounded(0/1/16/1024) | Mutex+Condvar hand-off, Rust and C   |
-//! | flood     | reverb2: one client, 30,000 shouts at once, past the thread ceiling | the echoes' sleeps, in rounds of the thread budget |
+//! | flood     | reverb2: one client, 30,000 shouts at once, past the thread ceiling | the echoes' sleeps, in rounds of a client's share (half the thread budget) |
 //! | crowd     | clock2: 18,000 clients at once, past the thread ceiling | two ticks, in rounds of the thread budget |
 //!
 //! The C references are compiled with `gcc -O2` into a temporary
@@ -351,7 +351,8 @@ fn reverb2(s: &Settings, bins: &Bins, scratch: &Path) -> Row {
 fn budget_reached(server: &Server) -> Option<usize> {
     let log = std::fs::read_to_string(server.stderr_path()).ok()?;
     let (_, after) = log.split_once("thread budget of ")?;
-    after.split_whitespace().next()?.parse().ok()
+    let number = after.split_whitespace().next()?;
+    number.trim_end_matches(':').parse().ok()
 }
 
 /// The server's log lines other than the budget's, for a row's problems.
@@ -409,16 +410,19 @@ fn flood(s: &Settings, bins: &Bins, scratch: &Path) -> Row {
         if others > 0 {
             ours += &format!("; {others} other log lines: {}", server.stderr_tail());
         }
-        // Each echo sleeps twice; the handler holds one thread of the
-        // budget, the echoes share the rest, round after round.
+        // Each echo sleeps twice; a lone client's handler and echoes hold
+        // at most half the budget (its fair share), round after round.
         let echo = 2.0 * flood_delay.as_secs_f64();
-        let rounds = budget.map_or(1, |b| flood_shouts.div_ceil(b.saturating_sub(1).max(1)));
+        let share = |b: usize| (b / 2).saturating_sub(1).max(1);
+        let rounds = budget.map_or(1, |b| flood_shouts.div_ceil(share(b)));
         let floor = echo * rounds as f64;
         let wall = result.wall.map(|w| w.as_secs_f64());
         Ok(Row {
             target: target.clone(),
             ours,
-            reference: format!("{floor:.2} s: an echo's sleeps × {rounds} rounds of the budget"),
+            reference: format!(
+                "{floor:.2} s: an echo's sleeps × {rounds} rounds of a client's share (half the budget)"
+            ),
             ratio: wall.map(|w| w / floor),
             goal: goal.to_string(),
             pass: Some(result.correct == 1 && others == 0),

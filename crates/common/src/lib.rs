@@ -26,7 +26,7 @@ mod time;
 use std::io::{self, Read, Write};
 
 pub use crate::log::go_error;
-pub use crate::net::{accept, accept_failed, dial, listen};
+pub use crate::net::{accept, dial, listen};
 pub use crate::scan::{MAX_SCAN_TOKEN_SIZE, Scanner};
 pub use crate::stdout::{Stdout, must_write, quiet_on_broken_pipe, stdout, stdout_for_lines};
 pub use crate::strings::{to_lower, to_upper};

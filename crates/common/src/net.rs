@@ -100,16 +100,6 @@ fn hung_up(conn: &TcpStream) -> bool {
     }
 }
 
-/// Logs a failed `Accept`, as the book's servers do, and waits a moment
-/// before the loop tries again.
-pub fn accept_failed(listener: &TcpListener, err: &io::Error) {
-    match listener.local_addr() {
-        Ok(sa) => crate::log_print!("accept tcp {sa}: accept4: {}", go_error(err)),
-        Err(_) => crate::log_print!("accept tcp: accept4: {}", go_error(err)),
-    }
-    thread::sleep(BACK_OFF);
-}
-
 /// The address to listen on: the first IPv4 address of the name, else the
 /// first address.
 fn resolve(addr: &str) -> io::Result<SocketAddr> {
