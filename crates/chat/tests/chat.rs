@@ -308,7 +308,9 @@ fn a_small_thread_budget_serves_everyone_in_turn() {
     for client in clients {
         client.join().expect("every client is served");
     }
-    assert!(most <= 4 + 2, "{most} threads for a budget of 4");
+    // main and the broadcaster, and a leaving client's two threads, which
+    // give their places back a moment before the system sees them end.
+    assert!(most <= 4 + 2 + 2, "{most} threads for a budget of 4");
 
     server.program.child.kill().unwrap();
     let (_, _, log) = server.program.finish();
