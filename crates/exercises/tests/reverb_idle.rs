@@ -100,7 +100,9 @@ fn at_a_budget_of_one_or_two_threads_every_client_is_served() {
         // Meanwhile the server never runs more than its budget of threads,
         // and the main thread's accept loop.
         let pid = server.program.child.id();
-        let most = budget.parse::<usize>().unwrap() + 1;
+        // The budget, the accept loop, and two threads that have given
+        // their places back but not quite ended.
+        let most = budget.parse::<usize>().unwrap() + 1 + 2;
         let deadline = Instant::now() + PATIENCE;
         while !clients.iter().all(|c| c.is_finished()) {
             assert!(
