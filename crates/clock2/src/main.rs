@@ -12,7 +12,7 @@ struct Args {
     addr: String,
 
     /// Stack size of each client's thread, from 16KiB to 64MiB (e.g. 64KiB,
-    /// 2MiB). A goroutine's stack starts at 8 KiB and grows; a thread's is
+    /// 2MiB). A goroutine's stack starts at 2 KiB and grows; a thread's is
     /// fixed, and a small one keeps 10,000 clients' page tables small
     #[arg(long, default_value = "64KiB", value_parser = parse_stack_size)]
     stack_size: usize,
