@@ -11,6 +11,7 @@
 //! | `strings.ToUpper`, `strings.ToLower` | [`to_upper`], [`to_lower`]            |
 //! | `time.Now()` (in `time.Local`)      | [`now`]                               |
 //! | `os.Stdout`                          | [`stdout`], [`stdout_for_lines`]      |
+//! | `fmt.Println(s)` from many threads   | [`println`], one write a line         |
 //! | `listener.Accept()`                  | [`accept`], within the thread budget  |
 //! | `go f()`, within the thread budget   | [`go`]; [`go_queued`] for the crawlers ([`threads`]) |
 //! | Go's start-up `RLIMIT_NOFILE` raise  | [`raise_open_file_limit`]             |
@@ -28,7 +29,9 @@ use std::io::{self, Read, Write};
 pub use crate::log::go_error;
 pub use crate::net::{accept, dial, listen};
 pub use crate::scan::{MAX_SCAN_TOKEN_SIZE, Scanner};
-pub use crate::stdout::{Stdout, must_write, quiet_on_broken_pipe, stdout, stdout_for_lines};
+pub use crate::stdout::{
+    Stdout, must_write, println, quiet_on_broken_pipe, stdout, stdout_for_lines,
+};
 pub use crate::strings::{to_lower, to_upper};
 pub use crate::threads::{go, go_queued, raise_open_file_limit};
 pub use crate::time::now;

@@ -62,3 +62,10 @@ pub fn quiet_on_broken_pipe<T>(result: io::Result<T>) -> io::Result<T> {
         other => other,
     }
 }
+
+/// Go's `fmt.Println(line)` for one string: one write of the line and its
+/// newline, so that the lines of several threads never mix; a failed write
+/// ends the program as [`must_write`] does.
+pub fn println(line: &str) {
+    must_write(stdout().write_all(format!("{line}\n").as_bytes()));
+}

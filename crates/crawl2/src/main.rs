@@ -20,7 +20,6 @@
 //! | `for ; n > 0; n-- { list := <-worklist` | `while n > 0 { worklist.recv()` ... `n -= 1 }`      |
 
 use std::collections::HashSet;
-use std::io::Write;
 use std::time::Duration;
 
 use clap::Parser;
@@ -28,7 +27,7 @@ use crossbeam_channel::{Receiver, Sender, bounded};
 
 // tokens comes from main, where --concurrency sets its size.
 fn crawl(url: &str, tokens: &(Sender<()>, Receiver<()>)) -> Vec<String> {
-    println(url);
+    common::println(url);
     let _ = tokens.0.send(()); // acquire a token
     let list = links::extract(url);
     let _ = tokens.1.recv(); // release the token
@@ -104,9 +103,4 @@ fn command_line() -> Args {
     common::threads::set_budget(args.threads.budget());
     links::set_timeout(args.timeout);
     args
-}
-
-/// Go's `fmt.Println(url)`: one write, so that the lines of threads never mix.
-fn println(url: &str) {
-    common::must_write(common::stdout().write_all(format!("{url}\n").as_bytes()));
 }

@@ -21,7 +21,6 @@
 //! | `go func() { worklist <- foundLinks }()`    | `common::go_queued(move \|\| ...)`           |
 
 use std::collections::HashSet;
-use std::io::Write;
 use std::thread;
 use std::time::Duration;
 
@@ -29,7 +28,7 @@ use clap::Parser;
 use crossbeam_channel::bounded;
 
 fn crawl(url: &str) -> Vec<String> {
-    println(url);
+    common::println(url);
     links::extract(url).unwrap_or_else(|err| {
         common::log_print!("{err}");
         Vec::new()
@@ -106,9 +105,4 @@ fn command_line() -> Args {
     common::threads::set_budget(args.threads.budget());
     links::set_timeout(args.timeout);
     args
-}
-
-/// Go's `fmt.Println(url)`: one write, so that the lines of threads never mix.
-fn println(url: &str) {
-    common::must_write(common::stdout().write_all(format!("{url}\n").as_bytes()));
 }

@@ -25,7 +25,7 @@
 //! | `case <-done: for range worklist {}`      | `if cancelled(&done)`: receive the `n` lists still to come, return |
 
 use std::collections::HashSet;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::thread;
 use std::time::Duration;
 
@@ -52,7 +52,7 @@ fn crawl(url: &str, c: &Crawler) -> Vec<String> {
     if cancelled(&c.done) {
         return Vec::new();
     }
-    println(url);
+    common::println(url);
     select! {
         send(c.tokens.0, ()) -> _ => {} // acquire a token
         recv(c.done) -> _ => return Vec::new(), // cancelled
@@ -154,9 +154,4 @@ fn command_line() -> Args {
     let args = Args::parse();
     common::threads::set_budget(args.threads.budget());
     args
-}
-
-/// Go's `fmt.Println(url)`: one write, so that the lines of threads never mix.
-fn println(url: &str) {
-    common::must_write(common::stdout().write_all(format!("{url}\n").as_bytes()));
 }

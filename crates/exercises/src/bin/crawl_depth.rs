@@ -20,7 +20,6 @@
 //! | `go func() { worklist <- work{d + 1, crawl(link)} }()` | `common::go_queued(move \|\| ...)`, as in crawl2 |
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::time::Duration;
 
 use clap::Parser;
@@ -36,7 +35,7 @@ struct Work {
 /// printed before (a refetch for a shorter path).
 fn crawl(url: &str, print: bool, tokens: &(Sender<()>, Receiver<()>)) -> Vec<String> {
     if print {
-        println(url);
+        common::println(url);
     }
     let _ = tokens.0.send(()); // acquire a token
     let list = links::extract(url);
@@ -127,9 +126,4 @@ fn command_line() -> Args {
     common::threads::set_budget(args.threads.budget());
     links::set_timeout(args.timeout);
     args
-}
-
-/// Go's `fmt.Println(url)`: one write, so that the lines of threads never mix.
-fn println(url: &str) {
-    common::must_write(common::stdout().write_all(format!("{url}\n").as_bytes()));
 }
