@@ -23,6 +23,13 @@ struct Terminal {
 /// Its standard output, which hands every write to the terminal.
 struct Screen(mpsc::Sender<Vec<u8>>);
 
+/// What Go's errors would call it.
+impl common::Named for Screen {
+    fn go_name(&self) -> common::GoName {
+        common::GoName::File("/dev/stdout".into())
+    }
+}
+
 impl Write for Screen {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let _ = self.0.send(buf.to_vec());

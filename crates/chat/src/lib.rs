@@ -23,9 +23,10 @@
 //! | `go broadcaster()`                  | `thread::Builder::new().spawn(..)`, outside the budget |
 //! | `go clientWriter(conn, ch)` in `handleConn` | `common::go(..)` in the accept loop (see `serve`) |
 //! | `conn.RemoteAddr().String()`        | `conn.peer_addr()` (an `Err` once the client has gone), `.to_string()` |
+//! | `conn.Close()`                      | `common::close(conn)`: the writer's handle would keep it open |
 
 use std::io::Write;
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::thread;
 
@@ -97,7 +98,7 @@ pub fn handle_conn(conn: &TcpStream, ch: Client, chat: Channels) {
 
     let _ = chat.leaving.send(ch);
     let _ = chat.messages.send(text(&[who.as_bytes(), b" has left"]));
-    let _ = conn.shutdown(Shutdown::Both); // the writer holds the socket too
+    common::close(conn); // the writer holds the socket too: see `common::close`
 }
 
 /// Writes each message of `ch` to `conn` as a line, until `ch` is closed.

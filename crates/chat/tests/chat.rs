@@ -7,7 +7,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use testkit::cli::{assert_help_and_version, go_log_message};
-use testkit::net::assert_listen_failures;
+use testkit::net::{assert_a_long_line_resets, assert_listen_failures};
 use testkit::{Client, PATIENCE, Program, Server, threads_of};
 
 const CHAT: &str = env!("CARGO_BIN_EXE_chat");
@@ -346,6 +346,11 @@ fn netcat3_chats() {
     let addr = testkit::serve_in_process(chat::serve);
     // Each netcat3 prints through a channel: its "terminal".
     struct Screen(mpsc::Sender<Vec<u8>>);
+    impl common::Named for Screen {
+        fn go_name(&self) -> common::GoName {
+            common::GoName::File("/dev/stdout".into())
+        }
+    }
     impl Write for Screen {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
             let _ = self.0.send(buf.to_vec());
@@ -425,6 +430,15 @@ fn netcat3_chats() {
         read_screen(&a_screen, 3),
         format!("{nc_who} has arrived\n{nc_who}: from nc\n{nc_who} has left\n")
     );
+}
+
+/// Go's scan ends at a line over 64 KiB, and its `Close` with the rest of
+/// the line unread resets the connection; Go's netcat2 then exits with
+/// `read: connection reset by peer`, where a FIN would end it quietly.
+#[test]
+fn a_line_over_64_kib_resets_the_connection() {
+    let server = Server::start(CHAT, &[]);
+    assert_a_long_line_resets(&server.addr);
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use testkit::net::assert_listen_failures;
-use testkit::reverb::echoes_of;
+use testkit::reverb::{assert_a_long_line_cuts_off_the_echoes, echoes_of};
 use testkit::{PATIENCE, Program, Server, threads_of};
 
 const REVERB_IDLE: &str = env!("CARGO_BIN_EXE_reverb_idle");
@@ -62,6 +62,15 @@ fn the_end_of_input_still_closes_the_connection_at_once() {
     let mut client = server.connect();
     client.stream.shutdown(Shutdown::Write).unwrap();
     assert_eq!(client.read_to_end(), b"");
+}
+
+/// As in reverb2: the reader's scan ends at a line over 64 KiB, and the
+/// handler's `Close`, with the rest of the line unread, resets the
+/// connection at once; the echoes still sleeping write nothing more.
+#[test]
+fn a_long_line_resets_the_connection_and_cuts_off_the_echoes() {
+    let server = Server::start(REVERB_IDLE, &["--delay", "2s", "--timeout", "1h"]);
+    assert_a_long_line_cuts_off_the_echoes(&server.addr);
 }
 
 #[test]
@@ -130,6 +139,26 @@ fn at_a_budget_of_one_thread_a_silent_client_is_still_disconnected() {
     assert!(waited < PATIENCE);
 }
 
+/// At a budget of three threads the handler and the reader have one each,
+/// and the reader runs each echo in place. When the timer fires during one
+/// (at 4 s, between the echoes at 0, 3 and 6 s), the connection still ends
+/// then, as Go's `Close` ends it, and the echo writes nothing more; not once
+/// the reader's own read has timed out (at 10 s).
+#[test]
+fn at_a_budget_of_three_threads_the_timeout_ends_an_echo_in_place() {
+    let server = Server::start(
+        REVERB_IDLE,
+        &["--max-threads", "3", "--delay", "3s", "--timeout", "4s"],
+    );
+    let mut client = server.connect();
+    let start = Instant::now();
+    client.stream.write_all(b"Hello\n").unwrap();
+    let heard = client.read_to_end();
+    let waited = start.elapsed();
+    assert_eq!(heard, b"\t HELLO\n\t Hello\n");
+    assert!(waited < Duration::from_secs(7), "hung up after {waited:?}");
+}
+
 #[test]
 fn a_listen_failure_is_one_log_line_and_exit_status_1() {
     assert_listen_failures(REVERB_IDLE);
@@ -160,5 +189,13 @@ fn a_zero_timeout_or_a_delay_past_a_year_is_a_usage_error() {
         let args = [&["--addr", "no-port-here"][..], &bad].concat();
         let (status, _, err) = Program::start(REVERB_IDLE, &args).finish();
         assert_eq!(status.code(), Some(2), "{bad:?}: {err}");
+        let why = err.lines().next().unwrap_or_default();
+        assert!(why.starts_with("error: invalid value"), "{err}");
     }
+    let args = ["--addr", "no-port-here", "--timeout", "0s"];
+    let (_, _, err) = Program::start(REVERB_IDLE, &args).finish();
+    assert_eq!(
+        err.lines().next(),
+        Some("error: invalid value '0s' for '--timeout <TIMEOUT>': must be longer than zero")
+    );
 }

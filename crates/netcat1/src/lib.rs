@@ -16,14 +16,15 @@
 //! | `log.Fatal(err)`                    | `common::log_fatal!("{err}")` (`main.rs`) |
 //! | `os.Stdout`                         | `common::stdout()` (`main.rs`): a closed pipe ends it quietly |
 //! | `mustCopy(os.Stdout, conn)`         | `must_copy(stdout, &conn)`                |
+//! | an `io.Writer` whose errors name it | `impl Write + Named`: `write /dev/stdout: ...` in the log line |
 
 use std::io::Write;
 use std::net::TcpStream;
 
 // Go's mustCopy, shared with netcat2 and netcat3.
-use common::must_copy;
+use common::{Named, must_copy};
 
 /// The book's `main`, from `net.Dial` on (which is in `main.rs`).
-pub fn run(conn: TcpStream, stdout: impl Write) {
+pub fn run(conn: TcpStream, stdout: impl Write + Named) {
     must_copy(stdout, &conn);
 }

@@ -2,9 +2,10 @@
 
 use std::io::Write;
 
+use testkit::cli::go_log_message;
 use testkit::clock::assert_clock_line;
-use testkit::net::assert_dial_failure;
-use testkit::{Program, next_line, serve_in_process};
+use testkit::net::{assert_dial_failure, resetting_server};
+use testkit::{PATIENCE, Program, next_line, serve_in_process};
 
 const NETCAT1: &str = env!("CARGO_BIN_EXE_netcat1");
 
@@ -43,6 +44,33 @@ fn a_reader_that_goes_away_ends_it_quietly() {
     let (status, _, err) = netcat.finish();
     assert_eq!(status.code(), Some(0));
     assert_eq!(err, "", "no panic, no 'Broken pipe'");
+}
+
+/// Go: `read tcp 127.0.0.1:39750->127.0.0.1:8000: read: connection reset by peer`.
+#[test]
+fn a_reset_is_go_s_log_line_naming_the_connection() {
+    let (addr, name) = resetting_server(b"hello\n");
+    let (status, out, err) = Program::start(NETCAT1, &["--addr", &addr]).finish();
+    let name = name.recv_timeout(PATIENCE).expect("the server's client");
+    assert_eq!(status.code(), Some(1), "stderr: {err}");
+    assert_eq!(out, b"hello\n");
+    assert_eq!(
+        go_log_message(&err),
+        format!("read {name}: read: connection reset by peer")
+    );
+}
+
+/// Go: `write /dev/stdout: no space left on device`.
+#[test]
+fn a_full_disk_is_go_s_log_line() {
+    let full = std::fs::File::create("/dev/full").expect("open /dev/full");
+    let netcat = Program::start_with_stdout(NETCAT1, &["--addr", &clock2()], full);
+    let (status, _, err) = netcat.finish();
+    assert_eq!(status.code(), Some(1), "stderr: {err}");
+    assert_eq!(
+        go_log_message(&err),
+        "write /dev/stdout: no space left on device"
+    );
 }
 
 #[test]

@@ -25,10 +25,10 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 
-use common::must_copy;
+use common::{Named, must_copy};
 
 /// The book's `main`, from `net.Dial` on (which is in `main.rs`).
-pub fn run(conn: TcpStream, stdin: impl Read, stdout: impl Write + Send + 'static) {
+pub fn run(conn: TcpStream, stdin: impl Read + Named, stdout: impl Write + Named + Send + 'static) {
     let conn = Arc::new(conn);
     let background = Arc::clone(&conn);
     common::go(move || must_copy(stdout, &*background));

@@ -27,11 +27,11 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;
 
-use common::{log_print, must_copy};
+use common::{Named, log_print, must_copy};
 use crossbeam_channel::bounded;
 
 /// The book's `main`, from `net.Dial` on (which is in `main.rs`).
-pub fn run(conn: TcpStream, stdin: impl Read, mut stdout: impl Write + Send + 'static) {
+pub fn run(conn: TcpStream, stdin: impl Read + Named, mut stdout: impl Write + Send + 'static) {
     let conn = Arc::new(conn);
     let background = Arc::clone(&conn);
     let (done_tx, done_rx) = bounded(0);

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use testkit::cli::go_log_message;
-use testkit::net::assert_dial_failure;
-use testkit::{Program, next_line, serve_in_process};
+use testkit::net::{assert_dial_failure, resetting_server};
+use testkit::{PATIENCE, Program, next_line, serve_in_process};
 
 const NETCAT3: &str = env!("CARGO_BIN_EXE_netcat3");
 
@@ -36,6 +36,25 @@ fn logs_done_even_when_the_input_is_empty() {
         assert_eq!(out, b"");
         assert_eq!(go_log_message(&err), "done");
     }
+}
+
+/// After a reset the background copy logs `done`, and the next line typed
+/// fails as in Go: `readfrom tcp L->R: write tcp L->R: write: broken pipe`.
+#[test]
+fn a_write_after_a_reset_is_go_s_log_line() {
+    let (addr, name) = resetting_server(b"");
+    let mut netcat = Program::start(NETCAT3, &["--addr", &addr]);
+    let log = netcat.stderr_lines();
+    let name = name.recv_timeout(PATIENCE).expect("the server's client");
+    let next_log = || go_log_message(&log.recv_timeout(PATIENCE).expect("a log line")).to_string();
+    assert_eq!(next_log(), "done");
+    netcat.type_in(b"anybody there?\n");
+    assert_eq!(
+        next_log(),
+        format!("readfrom {name}: write {name}: write: broken pipe")
+    );
+    let (status, _, _) = netcat.finish();
+    assert_eq!(status.code(), Some(1));
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::io::{ErrorKind, Write};
 use std::net::Shutdown;
 
 use common::MAX_SCAN_TOKEN_SIZE;
-use testkit::net::assert_listen_failures;
+use testkit::net::{assert_a_long_line_resets, assert_listen_failures};
 use testkit::{PATIENCE, Server};
 
 const REVERB1: &str = env!("CARGO_BIN_EXE_reverb1");
@@ -75,6 +75,15 @@ fn a_line_too_long_for_go_ends_the_connection_unechoed() {
         Ok(line) => assert_eq!(line, b""),
         Err(err) => assert_eq!(err.kind(), ErrorKind::ConnectionReset, "{err}"),
     }
+}
+
+/// Go's scan ends at a line over 64 KiB, and its `Close` with the rest of
+/// the line unread resets the connection; Go's netcat2 then exits with
+/// `read: connection reset by peer`, where a FIN would end it quietly.
+#[test]
+fn a_line_over_64_kib_resets_the_connection() {
+    let server = Server::start(REVERB1, &[]);
+    assert_a_long_line_resets(&server.addr);
 }
 
 #[test]

@@ -15,22 +15,22 @@
 //!          YOOO-HOOO!
 //! ```
 //!
-//! | Go                                | Rust                                          |
-//! |-----------------------------------|-----------------------------------------------|
-//! | `go echo(c, input.Text(), delay)` | `common::go(move \|\| echo(&c, &shout, delay))` |
-//! | `c`, used by many goroutines      | `Arc<Mutex<TcpStream>>`, a clone for each echo  |
-//! | `c.Close()`                       | `input.shutdown(Shutdown::Both)`              |
+//! | Go                                | Rust                                                  |
+//! |-----------------------------------|-------------------------------------------------------|
+//! | `go echo(c, input.Text(), delay)` | `common::go(move \|\| echo(&c, &shout, delay))`         |
+//! | `c`, used by many goroutines      | `Arc<Mutex<Conn>>`, the echoes' handle on the socket  |
+//! | `c.Close()`                       | `close(input, &c)`: takes theirs, then drops `input`  |
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, TryLockError};
 use std::thread;
 use std::time::Duration;
 
 use common::{Scanner, to_lower, to_upper};
 
 /// Echoes `shout` to `c` loud, then moderate, then quiet, `delay` apart.
-pub fn echo(c: &Mutex<TcpStream>, shout: &[u8], delay: Duration) {
+pub fn echo(c: &Mutex<impl Write>, shout: &[u8], delay: Duration) {
     fprintln_tab(c, &to_upper(shout));
     thread::sleep(delay);
     fprintln_tab(c, shout);
@@ -43,15 +43,13 @@ pub fn handle_conn(input: TcpStream, delay: Duration) {
     // The echoes write through a handle of their own; failing that (out of
     // descriptors), give up the client.
     let Ok(c) = input.try_clone() else { return };
-    let c = Arc::new(Mutex::new(c));
+    let c = Arc::new(Mutex::new(Conn(Some(c))));
     for shout in Scanner::new(&input) {
         let c = Arc::clone(&c);
         common::go(move || echo(&c, &shout, delay));
     }
     // NOTE: ignoring potential errors from input.Err()
-
-    // The echoes still hold the socket, so dropping ours would not close it.
-    let _ = input.shutdown(Shutdown::Both);
+    close(input, &c);
 }
 
 /// The book's `main`, from `net.Listen` on (which is in `main.rs`).
@@ -68,9 +66,49 @@ pub fn serve(listener: TcpListener, delay: Duration) {
     }
 }
 
+/// The echoes' handle on the connection. [`close`] takes it from them, and
+/// their writes fail from then on, as they do on a Go `net.Conn` after `Close`.
+pub struct Conn(pub Option<TcpStream>);
+
+impl Write for Conn {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.0 {
+            Some(conn) => conn.write(buf),
+            None => Err(io::Error::new(
+                io::ErrorKind::NotConnected,
+                "use of closed network connection",
+            )),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Go's `c.Close()`: the connection ends with a FIN, or with a reset if the
+/// client sent more than was read (a line over 64 KiB), as on Go's close(2);
+/// and the echoes' later writes fail.
+pub fn close(input: TcpStream, c: &Mutex<Conn>) {
+    common::close(&input); // a FIN now; or the reset, when the last handle goes
+    let mut echoes = match c.try_lock() {
+        Ok(echoes) => echoes,
+        // An echo is writing, perhaps blocked on a client that does not read.
+        // Go's `Close` would wake it; only a shutdown does here, and it sends
+        // a FIN even where close(2) would reset.
+        Err(TryLockError::WouldBlock) => {
+            let _ = input.shutdown(Shutdown::Both);
+            c.lock().unwrap_or_else(PoisonError::into_inner)
+        }
+        Err(TryLockError::Poisoned(echoes)) => echoes.into_inner(),
+    };
+    echoes.0 = None; // their writes fail from now on
+    drop(input); // with the last handle, the kernel closes the socket
+}
+
 /// Go's `fmt.Fprintln(c, "\t", s)`, one whole line written under the lock.
 /// Errors are ignored, as in Go.
-fn fprintln_tab(c: &Mutex<TcpStream>, s: &[u8]) {
+fn fprintln_tab(c: &Mutex<impl Write>, s: &[u8]) {
     let line = [b"\t ", s, b"\n"].concat();
     let mut c = c.lock().unwrap_or_else(PoisonError::into_inner);
     let _ = c.write_all(&line);

@@ -4,6 +4,7 @@
 
 use std::io::{self, BufRead, BufReader, Read};
 use std::net::{TcpListener, TcpStream};
+use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -170,35 +171,151 @@ impl Client {
 
 /// Asserts that server `exe` fails as Go's does when its port is taken: one
 /// log line, `listen tcp 127.0.0.1:PORT: bind: address already in use`, and
-/// exit status 1; and likewise for an address that is no address.
+/// exit status 1; and likewise, in Go 1.19's words, for addresses that are
+/// no address.
 pub fn assert_listen_failures(exe: &str) {
     let taken = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = taken.local_addr().expect("local_addr").to_string();
-    let (status, out, err) = Program::start(exe, &["--addr", &addr]).finish();
-    assert_eq!(status.code(), Some(1), "stderr: {err}");
-    assert!(out.is_empty());
-    assert_eq!(
-        go_log_message(&err),
-        format!("listen tcp {addr}: bind: address already in use")
-    );
-
-    let (status, _, err) = Program::start(exe, &["--addr", "no-port-here"]).finish();
-    assert_eq!(status.code(), Some(1), "stderr: {err}");
-    assert!(go_log_message(&err).starts_with("listen tcp no-port-here: "));
+    let addr = taken.local_addr().expect("local_addr");
+    let port = addr.port();
+    let failures = [
+        (
+            addr.to_string(),
+            format!("listen tcp {addr}: bind: address already in use"),
+        ),
+        // Every address, shown as Go shows it.
+        (
+            format!(":{port}"),
+            format!("listen tcp :{port}: bind: address already in use"),
+        ),
+        (
+            "no-port-here".into(),
+            "listen tcp: address no-port-here: missing port in address".into(),
+        ),
+        (
+            "localhost:99999".into(),
+            "listen tcp: address 99999: invalid port".into(),
+        ),
+        (
+            "localhost:nosuchservice".into(),
+            "listen tcp: address tcp/nosuchservice: unknown port".into(),
+        ),
+    ];
+    for (addr, message) in failures {
+        assert_fails_with(exe, &addr, &message);
+    }
 }
 
 /// Asserts that client `exe` fails as Go's does when nobody listens: one log
 /// line, `dial tcp 127.0.0.1:PORT: connect: connection refused`, and exit
-/// status 1.
+/// status 1; and likewise, in Go 1.19's words, for addresses that are no
+/// address, a host that does not exist, and a port given as a service name.
 pub fn assert_dial_failure(exe: &str) {
     let (_held, addr) = refusing_addr();
-    let (status, out, err) = Program::start(exe, &["--addr", &addr]).finish();
-    assert_eq!(status.code(), Some(1), "stderr: {err}");
-    assert!(out.is_empty());
-    assert_eq!(
-        go_log_message(&err),
-        format!("dial tcp {addr}: connect: connection refused")
+    assert_fails_with(
+        exe,
+        &addr,
+        &format!("dial tcp {addr}: connect: connection refused"),
     );
+    let failures = [
+        (
+            "localhost",
+            "dial tcp: address localhost: missing port in address",
+        ),
+        ("[::1", "dial tcp: address [::1: missing ']' in address"),
+        ("localhost:99999", "dial tcp: address 99999: invalid port"),
+        (
+            "localhost:nosuchservice",
+            "dial tcp: address tcp/nosuchservice: unknown port",
+        ),
+        ("", "dial tcp: missing address"),
+    ];
+    for (addr, message) in failures {
+        assert_fails_with(exe, addr, message);
+    }
+    // Go's resolver names the first name server of /etc/resolv.conf. Where
+    // no name server answers, a look-up fails otherwise: not checked here.
+    let (status, _, err) = Program::start(exe, &["--addr", "nosuchhost.invalid:8000"]).finish();
+    assert_eq!(status.code(), Some(1), "stderr: {err}");
+    let message = go_log_message(&err);
+    if message.ends_with("no such host") {
+        let server = name_server();
+        assert_eq!(
+            message,
+            format!("dial tcp: lookup nosuchhost.invalid on {server}: no such host")
+        );
+    } else {
+        assert!(
+            message.starts_with("dial tcp: lookup nosuchhost.invalid"),
+            "{message}"
+        );
+        eprintln!("no name server answers here: {message}");
+    }
+    // `http` is port 80 in /etc/services, as for Go; where nobody listens
+    // on port 80 (no web server on a test machine), Go's error says so.
+    if TcpStream::connect("127.0.0.1:80").is_err() {
+        let message = "dial tcp 127.0.0.1:80: connect: connection refused";
+        assert_fails_with(exe, "localhost:http", message);
+        assert_fails_with(exe, "localhost:HTTP", message);
+    }
+}
+
+/// Asserts that `exe --addr ADDR` fails with one Go log line, `message`,
+/// exit status 1 and nothing on standard output.
+fn assert_fails_with(exe: &str, addr: &str, message: &str) {
+    let (status, out, err) = Program::start(exe, &["--addr", addr]).finish();
+    assert_eq!(status.code(), Some(1), "--addr {addr:?}: stderr: {err}");
+    assert!(out.is_empty(), "--addr {addr:?}");
+    assert_eq!(go_log_message(&err), message, "--addr {addr:?}");
+}
+
+/// The name server that Go's look-up errors name: the first of
+/// `/etc/resolv.conf`, `10.0.0.53:53`, or Go's default `127.0.0.1:53`.
+fn name_server() -> String {
+    let conf = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
+    let first = conf.lines().find_map(
+        |line| match line.split_whitespace().collect::<Vec<_>>()[..] {
+            ["nameserver", ip, ..] => ip.parse::<std::net::IpAddr>().ok(),
+            _ => None,
+        },
+    );
+    let ip = first.unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]));
+    std::net::SocketAddr::new(ip, 53).to_string()
+}
+
+/// A server in process that takes one client, sends it `greeting`, then
+/// resets the connection (RST); returns its address, and a channel that
+/// gives the connection's name as Go's errors show it from the client's
+/// side, `tcp 127.0.0.1:39750->127.0.0.1:8000`.
+pub fn resetting_server(greeting: &'static [u8]) -> (String, mpsc::Receiver<String>) {
+    let (tx, rx) = mpsc::channel();
+    let addr = serve_in_process(move |listener| {
+        let (mut conn, client) = listener.accept().expect("accept");
+        let server = conn.local_addr().expect("local_addr");
+        let _ = tx.send(format!("tcp {client}->{server}"));
+        let _ = std::io::Write::write_all(&mut conn, greeting);
+        // Let the greeting arrive before the reset, which would discard it.
+        thread::sleep(Duration::from_millis(200));
+        socket2::SockRef::from(&conn)
+            .set_linger(Some(Duration::ZERO))
+            .expect("SO_LINGER");
+    });
+    (addr, rx)
+}
+
+/// Asserts that the server at `addr` resets the connection (RST) of a client
+/// that sends a line over 64 KiB, as Go's `Close` does with the rest of the
+/// line unread, rather than closing it with a FIN (an end of input that
+/// would tell the client all went well). What the server sent before is
+/// read and passed over.
+pub fn assert_a_long_line_resets(addr: &str) {
+    let mut client = Client::connect(addr);
+    let line = [vec![b'x'; 100_000], b"\n".to_vec()].concat();
+    // The server may reset before it has read it all: a failed write is fine.
+    let _ = std::io::Write::write_all(&mut client.stream, &line);
+    let mut heard = Vec::new();
+    let end = client.reader.read_to_end(&mut heard);
+    let err = end.expect_err("a reset, not the end of input");
+    assert_eq!(err.kind(), io::ErrorKind::ConnectionReset, "{err}");
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::thread;
 
 use clap::Parser;
-use common::{log_print, must_copy};
+use common::{Named, log_print, must_copy};
 use crossbeam_channel::bounded;
 
 /// netcat3 that closes only its write half at the end of input, so that
@@ -51,7 +51,7 @@ fn main() {
 }
 
 /// netcat3's `main` after `net.Dial`, with `CloseWrite` for `Close`.
-fn run(conn: TcpStream, stdin: impl Read, mut stdout: impl Write + Send + 'static) {
+fn run(conn: TcpStream, stdin: impl Read + Named, mut stdout: impl Write + Send + 'static) {
     let conn = Arc::new(conn);
     let background = Arc::clone(&conn);
     let (done_tx, done_rx) = bounded(0);

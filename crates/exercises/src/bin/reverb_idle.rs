@@ -5,7 +5,7 @@
 //! A thread reads the shouts and tells the handler of each; the handler
 //! `select`s between that news and a timer started afresh for each wait, and
 //! the timer closes the connection. Only reverb2's `handle_conn` changes
-//! (`crates/reverb2`); `echo` is reverb2's.
+//! (`crates/reverb2`); `echo` and `close` are reverb2's.
 //!
 //! ```text
 //! $ cargo run -p exercises --bin reverb_idle      # terminal 1
@@ -24,14 +24,14 @@
 //! | `select { case _, ok := <-shouts: ...`  | `select! { recv(heard) -> news => ...`      |
 //! | `case <-time.After(10 * time.Second):`  | `recv(after(timeout)) -> _ =>`              |
 
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Parser;
 use common::Scanner;
 use crossbeam_channel::{after, bounded, select};
-use reverb2::echo;
+use reverb2::{Conn, close, echo};
 
 /// reverb2 that disconnects a client that shouts nothing for the timeout.
 ///
@@ -84,16 +84,17 @@ fn handle_conn(input: TcpStream, delay: Duration, timeout: Duration) {
     let (Ok(c), Ok(reader)) = (input.try_clone(), input.try_clone()) else {
         return;
     };
-    let c = Arc::new(Mutex::new(c));
+    let c = Arc::new(Mutex::new(Conn(Some(c))));
     // 8.8: the socket's own timer, for when no thread is free and the reader runs here.
     let _ = input.set_read_timeout(Some(timeout));
     let (heard_tx, heard) = bounded(1); // 8.8
+    let echoes = Arc::clone(&c);
     common::go(move || {
         for shout in Scanner::new(&reader) {
             let _ = heard_tx.try_send(()); // full: the handler has the news already
             // 8.8: echoes start here, not in the handler: at the budget an echo
             // runs in place, and the timer must not wait behind a blocked one.
-            let c = Arc::clone(&c);
+            let c = Arc::clone(&echoes);
             common::go(move || echo(&c, &shout, delay));
         }
         // NOTE: ignoring potential errors from input.Err()
@@ -104,6 +105,5 @@ fn handle_conn(input: TcpStream, delay: Duration, timeout: Duration) {
             recv(after(timeout)) -> _ => break, // 8.8: silent too long
         }
     }
-    // This also ends the reader, and any echo blocked writing to the client.
-    let _ = input.shutdown(Shutdown::Both);
+    close(input, &c); // this also ends the reader, and an echo blocked writing
 }
