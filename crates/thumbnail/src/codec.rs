@@ -3,21 +3,40 @@
 //! image for the next; PNG with `image`; the thumbnail written as JPEG, or
 //! PNG when its name says so.
 //!
+//! Go's decoders take any size. Ours read the size from the header first and
+//! refuse only an image of more than [`MAX_PIXELS`], whatever its shape (a
+//! 20000×300 panorama is fine), so that memory is bounded by pixels: 3 bytes
+//! a pixel decoded for a JPEG, up to 8 for a 16-bit PNG with alpha.
+//!
 //! Decoding the full-size photo is nearly all the work of a thumbnail.
 //! Decoding straight at 1/8 scale (DCT scaling, with `jpeg-decoder`) was
 //! tried and measured: it took more CPU time per image than zune-jpeg's
 //! full-size decode (the decoder inside `image`), so it is not used.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Cursor, Write};
+use std::path::Path;
 
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
-use image::{DynamicImage, ImageBuffer, ImageEncoder, ImageFormat, Rgb};
+use image::{DynamicImage, ImageBuffer, ImageEncoder, ImageFormat, ImageReader, Rgb};
 
 use crate::{Error, ext, image};
 
 /// Go's `jpeg.Encode(w, dst, nil)` quality, `jpeg.DefaultQuality`.
 const JPEG_QUALITY: u8 = 75;
+
+/// The most pixels an image may have, 16384×16384 (768 MiB decoded): the
+/// area zune-jpeg's default limit of 16384 a side allowed, in any shape.
+pub const MAX_PIXELS: u64 = 16384 * 16384;
+
+/// Refuses a `width`×`height` image of more than [`MAX_PIXELS`], before it
+/// is decoded.
+fn check_size(width: u32, height: u32) -> Result<(), Error> {
+    match u64::from(width) * u64::from(height) > MAX_PIXELS {
+        true => Err(Error::TooLarge { width, height }),
+        false => Ok(()),
+    }
+}
 
 /// Decodes `data` (JPEG or PNG, told by its first bytes as Go's
 /// `image.Decode` tells them) and returns its thumbnail.
@@ -30,11 +49,15 @@ pub(crate) fn thumbnail_of(data: &[u8]) -> Result<DynamicImage, Error> {
         spare_pixels::give_back(pixels);
         return Ok(thumb);
     }
-    let src = if data.starts_with(b"\x89PNG\r\n\x1a\n") {
-        image::load_from_memory_with_format(data, ImageFormat::Png)?
-    } else {
+    if !data.starts_with(b"\x89PNG\r\n\x1a\n") {
         return Err(Error::UnknownFormat);
-    };
+    }
+    let png = || ImageReader::with_format(Cursor::new(data), ImageFormat::Png);
+    let (width, height) = png().into_dimensions()?;
+    check_size(width, height)?;
+    let mut reader = png();
+    reader.no_limits(); // MAX_PIXELS in place of image's 512 MiB
+    let src = reader.decode()?;
     // The book's Image, on whichever pixel type the decoder gave.
     Ok(match &src {
         DynamicImage::ImageLuma8(src) => image(src).into(),
@@ -55,8 +78,12 @@ type RgbView<'a> = ImageBuffer<Rgb<u8>, &'a [u8]>;
 fn decode_jpeg(data: &[u8]) -> Result<(Vec<u8>, u32, u32), Error> {
     use zune_jpeg::zune_core::{bytestream::ZCursor, colorspace::ColorSpace, options};
 
+    // JPEG's own limit on a side, 65535, in place of zune-jpeg's 16384:
+    // check_size bounds the area instead.
     let options = options::DecoderOptions::default()
         .set_strict_mode(true)
+        .set_max_width(u16::MAX.into())
+        .set_max_height(u16::MAX.into())
         .jpeg_set_out_colorspace(ColorSpace::RGB);
     let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(data), options);
     let invalid = |words: String| {
@@ -73,13 +100,15 @@ fn decode_jpeg(data: &[u8]) -> Result<(Vec<u8>, u32, u32), Error> {
     decoder
         .decode_headers()
         .map_err(|err| invalid(err.to_string()))?;
+    let (width, height) = decoder.dimensions().unwrap_or_default();
+    let (width, height) = (width as u32, height as u32); // JPEG sides fit in 16 bits
+    check_size(width, height)?;
     let size = decoder.output_buffer_size().unwrap_or_default();
     let mut pixels = spare_pixels::take(size);
     decoder
         .decode_into(&mut pixels)
         .map_err(|err| invalid(err.to_string()))?;
-    let (width, height) = decoder.dimensions().unwrap_or_default();
-    Ok((pixels, width as u32, height as u32)) // JPEG sides fit in 16 bits
+    Ok((pixels, width, height))
 }
 
 /// Buffers for decoded photos, kept from one image for the next.
@@ -155,9 +184,9 @@ pub(crate) fn encode(w: impl Write, dst: DynamicImage, format: ImageFormat) -> R
 
 /// The format a thumbnail called `outfile` is written in: PNG if the name
 /// says so, JPEG otherwise (as Go writes, whatever the name).
-pub(crate) fn output_format(outfile: &str) -> ImageFormat {
-    match ext(outfile).to_ascii_lowercase().as_str() {
-        ".png" => ImageFormat::Png,
-        _ => ImageFormat::Jpeg,
+pub(crate) fn output_format(outfile: &Path) -> ImageFormat {
+    match ext(outfile).eq_ignore_ascii_case(b".png") {
+        true => ImageFormat::Png,
+        false => ImageFormat::Jpeg,
     }
 }

@@ -3,7 +3,9 @@
 //! directory`, `image: unknown format`).
 
 use std::fmt;
-use std::io;
+use std::io::{self, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
 
 /// What went wrong with one file, worded as Go's `thumbnail` package words it.
 #[derive(Debug)]
@@ -19,41 +21,87 @@ pub enum Error {
     /// `open /nonexistent.jpg: no such file or directory`.
     Open {
         /// The file we meant to open or create.
-        path: String,
+        path: PathBuf,
         /// Why the operating system said no.
         source: io::Error,
     },
     /// Go's `ImageFile2` wrapping: `scaling IN to OUT: REASON`.
     Scaling {
         /// The input file.
-        infile: String,
+        infile: PathBuf,
         /// The output file, which was not written.
-        outfile: String,
+        outfile: PathBuf,
         /// Why.
         source: Box<Error>,
     },
     /// The output would replace the input (not in Go, which overwrites it).
     WouldOverwriteInput,
+    /// The image has more pixels than we decode, `codec::MAX_PIXELS` (Go
+    /// has no limit).
+    TooLarge {
+        /// Its width, as its header says.
+        width: u32,
+        /// Its height.
+        height: u32,
+    },
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// The message as Go's `log.Print(err)` prints it, file names as their
+    /// bytes: a name need not be UTF-8, and Go prints it unchanged.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let name = |path: &Path| path.as_os_str().as_bytes().to_vec();
         match self {
-            Error::UnknownFormat => write!(f, "image: unknown format"),
-            Error::Codec(words) => write!(f, "{words}"),
-            Error::Io(err) => write!(f, "{}", go_words(err)),
-            Error::Open { path, source } => write!(f, "open {path}: {}", go_words(source)),
+            Error::UnknownFormat => b"image: unknown format".to_vec(),
+            Error::Codec(words) => words.as_bytes().to_vec(),
+            Error::Io(err) => go_words(err).into_bytes(),
+            Error::Open { path, source } => [
+                b"open ",
+                &name(path)[..],
+                b": ",
+                go_words(source).as_bytes(),
+            ]
+            .concat(),
             Error::Scaling {
                 infile,
                 outfile,
                 source,
-            } => write!(f, "scaling {infile} to {outfile}: {source}"),
-            Error::WouldOverwriteInput => write!(f, "the output would overwrite the input"),
+            } => [
+                b"scaling ",
+                &name(infile)[..],
+                b" to ",
+                &name(outfile),
+                b": ",
+                &source.to_bytes(),
+            ]
+            .concat(),
+            Error::WouldOverwriteInput => b"the output would overwrite the input".to_vec(),
+            Error::TooLarge { width, height } => {
+                format!("image too large: {width}×{height} pixels, more than 16384×16384")
+                    .into_bytes()
+            }
         }
     }
 }
 
+/// [`Error::to_bytes`], with any bytes of a name that are not UTF-8 shown
+/// as U+FFFD.
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&String::from_utf8_lossy(&self.to_bytes()))
+    }
+}
+
 impl std::error::Error for Error {}
+
+/// Go's `log.Print(err)`: one log line on standard error, in one write, with
+/// the file names as their bytes (`common::log_print!` takes a `str`).
+pub fn log_error(err: &Error) {
+    let now = common::now().strftime("%Y/%m/%d %H:%M:%S").to_string();
+    let line = [now.as_bytes(), b" ", &err.to_bytes(), b"\n"].concat();
+    // Nothing sensible is left to do if standard error itself fails.
+    let _ = io::stderr().lock().write_all(&line);
+}
 
 impl From<io::Error> for Error {
     fn from(err: io::Error) -> Self {

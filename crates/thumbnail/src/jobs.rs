@@ -26,7 +26,7 @@ pub fn default_jobs() -> usize {
 /// `image_file`, called by at most `jobs` threads at a time (0 counts as 1).
 pub fn at_most(jobs: usize, image_file: ImageFile) -> ImageFile {
     let (tokens, taken) = bounded::<()>(jobs.max(1));
-    Box::leak(Box::new(move |f: &str| {
+    Box::leak(Box::new(move |f: &std::path::Path| {
         let _ = tokens.send(()); // acquire a token
         let thumb = image_file(f);
         let _ = taken.recv(); // release the token

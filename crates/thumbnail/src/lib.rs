@@ -12,6 +12,7 @@
 //! | `image.Image`, `image.NewRGBA`      | [`image::GenericImageView`], `ImageBuffer` |
 //! | `image.Decode`, `jpeg.Encode`       | zune-jpeg and `JpegEncoder` (`codec.rs`)  |
 //! | `os.Create(outfile)`                | a temporary file, renamed when complete   |
+//! | a file name, `string`               | `&Path` and `PathBuf`: any bytes, as Go's strings hold |
 //! | `error` values, `fmt.Errorf`        | [`Error`], worded as Go words them (`error.rs`) |
 //!
 //! Where the Go original is wrong, we do better:
@@ -34,14 +35,17 @@ mod error;
 pub mod jobs;
 mod variants;
 
+use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::{Read, Write};
-use std::path::Path;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
 
 use image::{GenericImageView, ImageBuffer, ImageFormat, Pixel};
 
+pub use crate::codec::MAX_PIXELS;
 use crate::codec::{encode, output_format, thumbnail_of};
-pub use crate::error::Error;
+pub use crate::error::{Error, log_error};
 pub use crate::jobs::default_jobs;
 pub use crate::variants::{
     ImageFile, make_thumbnails, make_thumbnails2, make_thumbnails3, make_thumbnails4,
@@ -121,24 +125,24 @@ fn stream(w: impl Write, mut r: impl Read, format: ImageFormat) -> Result<(), Er
 /// Unlike Go, it leaves no `outfile` behind if anything fails (the thumbnail
 /// goes to a temporary file in the same directory, renamed to `outfile` only
 /// once complete), and it never replaces `infile`.
-pub fn image_file2(outfile: &str, infile: &str) -> Result<(), Error> {
+pub fn image_file2(outfile: &Path, infile: &Path) -> Result<(), Error> {
     let input = File::open(infile).map_err(|source| Error::Open {
-        path: infile.to_string(),
+        path: infile.to_path_buf(),
         source,
     })?;
     let scaling = |source| Error::Scaling {
-        infile: infile.to_string(),
-        outfile: outfile.to_string(),
+        infile: infile.to_path_buf(),
+        outfile: outfile.to_path_buf(),
         source: Box::new(source),
     };
     if same_file(outfile, infile) {
         return Err(scaling(Error::WouldOverwriteInput));
     }
     let creating = |source| Error::Open {
-        path: outfile.to_string(),
+        path: outfile.to_path_buf(),
         source,
     };
-    let dir = match Path::new(outfile).parent() {
+    let dir = match outfile.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
@@ -160,7 +164,7 @@ pub fn image_file2(outfile: &str, infile: &str) -> Result<(), Error> {
 }
 
 /// Whether `a` and `b` lead to the same file (false if either is missing).
-fn same_file(a: &str, b: &str) -> bool {
+fn same_file(a: &Path, b: &Path) -> bool {
     match (fs::canonicalize(a), fs::canonicalize(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
@@ -176,21 +180,33 @@ fn shareable() -> fs::Permissions {
 }
 
 /// Go's `filepath.Ext`: the suffix from the final dot of the last element
-/// of `path`, or "" if it has no dot.
-fn ext(path: &str) -> &str {
-    let name = path.rfind('/').map_or(0, |slash| slash + 1);
-    match path[name..].rfind('.') {
+/// of `path`, or "" if it has no dot. Bytes, as Go's strings: a name need
+/// not be UTF-8.
+fn ext(path: &Path) -> &[u8] {
+    let path = path.as_os_str().as_bytes();
+    let name = path
+        .iter()
+        .rposition(|&b| b == b'/')
+        .map_or(0, |slash| slash + 1);
+    match path[name..].iter().rposition(|&b| b == b'.') {
         Some(dot) => &path[name + dot..],
-        None => "",
+        None => b"",
     }
 }
 
 /// Go's `ImageFile`: reads an image from `infile` and writes a
 /// thumbnail-size version of it in the same directory. It returns the
 /// generated file name, e.g. `"foo.thumb.jpg"`.
-pub fn image_file(infile: &str) -> Result<String, Error> {
+pub fn image_file(infile: &Path) -> Result<PathBuf, Error> {
     let ext = ext(infile); // e.g., ".jpg", ".JPEG"
-    let outfile = format!("{}.thumb{ext}", &infile[..infile.len() - ext.len()]);
+    let infile_bytes = infile.as_os_str().as_bytes();
+    let outfile = [
+        &infile_bytes[..infile_bytes.len() - ext.len()],
+        b".thumb",
+        ext,
+    ]
+    .concat();
+    let outfile = PathBuf::from(OsString::from_vec(outfile));
     image_file2(&outfile, infile)?;
     Ok(outfile)
 }
@@ -201,10 +217,13 @@ mod tests {
 
     #[test]
     fn ext_is_go_filepath_ext() {
-        assert_eq!(ext("/x/foo.jpg"), ".jpg");
-        assert_eq!(ext("x.tar.JPEG"), ".JPEG");
-        assert_eq!(ext("/x.d/foo"), "");
-        assert_eq!(ext(".bashrc"), ".bashrc");
-        assert_eq!(ext(""), "");
+        let ext = |path: &str| ext(Path::new(path)).to_vec();
+        assert_eq!(ext("/x/foo.jpg"), b".jpg");
+        assert_eq!(ext("x.tar.JPEG"), b".JPEG");
+        assert_eq!(ext("/x.d/foo"), b"");
+        assert_eq!(ext(".bashrc"), b".bashrc");
+        assert_eq!(ext(""), b"");
+        let latin1 = OsString::from_vec(b"caf\xe9.j\xfeg".to_vec());
+        assert_eq!(super::ext(Path::new(&latin1)), b".j\xfeg");
     }
 }

@@ -7,18 +7,28 @@
 //! $ find ~/Pictures -name '*.jpg' | cargo run --release -p thumbnail -- --variant 5
 //! ```
 //!
-//! Go → Rust: `input.Text()` → the line as a `String`, logged and skipped if
-//! it is not UTF-8. Not in Go: `--variant`, `--jobs` (`jobs.rs`) and a
-//! progress bar on a terminal (`progress.rs`), both wrapped around
-//! `thumbnail::image_file` before a variant gets it.
+//! | Go                            | here                                          |
+//! |-------------------------------|-----------------------------------------------|
+//! | `os.Stdin`                    | `Stdin`: read errors say `read /dev/stdin: ...` as Go's do |
+//! | `input.Text()`                | the line's bytes as a `PathBuf`: a name need not be UTF-8 |
+//! | `for input.Scan()`, then `input.Err()` | `for name in &mut input`, then `input.err()` |
+//! | `fmt.Println(thumb)`          | `progress.println`, the name's bytes as they are |
+//!
+//! Not in Go: `--variant`, `--jobs` (`jobs.rs`) and a progress bar on a
+//! terminal (`progress.rs`), both wrapped around `thumbnail::image_file`
+//! before a variant gets it. Every variant makes the thumbnails of the names
+//! read before an input error, then reports it as main.go does (exit 1).
 
 mod progress;
 
-use std::io;
+use std::ffi::OsString;
+use std::io::{self, Read};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::PathBuf;
 
 use clap::Parser;
-use common::Scanner;
-use crossbeam_channel::bounded;
+use common::{Scanner, go_error, log_fatal};
+use crossbeam_channel::{Receiver, bounded};
 use thumbnail::{ImageFile, jobs};
 
 use crate::progress::Progress;
@@ -43,7 +53,9 @@ What each variant prints:
   6  the total number of bytes written; failed files are logged (makeThumbnails6, names streamed)
 
 Unlike Go, a file that fails leaves no thumbnail behind, a thumbnail is never smaller than 1 \
-pixel, and no input file is ever overwritten."
+pixel, no input file is ever overwritten, and an image of more than 16384×16384 pixels in all is \
+refused. As in Go, an input line over 64 KiB or a read error ends the input: logged, exit status \
+1, once the names before it are done."
 )]
 struct Args {
     /// Which of the book's loops to use, 1 to 6 (see --help)
@@ -74,16 +86,25 @@ fn main() {
     match args.variant {
         1 => main_go(image_file, progress),
         6 => {
-            let total = thumbnail::make_thumbnails6(names(progress), image_file);
+            let (filenames, input_err) = names();
+            let total = thumbnail::make_thumbnails6(filenames, image_file);
             progress.finish();
-            progress.println(&total.to_string());
+            progress.println(total.to_string().as_bytes());
+            if let Ok(Some(err)) = input_err.recv() {
+                log_fatal!("{err}");
+            }
         }
         variant => {
-            let filenames: Vec<String> = Scanner::new(io::stdin().lock())
-                .filter_map(|name| utf8(name, progress))
-                .collect();
+            let mut input = Scanner::new(Stdin::new());
+            let filenames: Vec<PathBuf> = (&mut input).map(path).collect();
             progress.set_length(filenames.len());
-            run(variant, &filenames, image_file, progress);
+            let ok = run(variant, &filenames, image_file, progress);
+            if let Some(err) = input.err() {
+                log_fatal!("{}", go_error(err));
+            }
+            if !ok {
+                std::process::exit(1);
+            }
         }
     }
 }
@@ -91,28 +112,32 @@ fn main() {
 /// The book's main.go: a thumbnail for each name read, its name printed,
 /// one after another (makeThumbnails, printing as it goes).
 fn main_go(image_file: ImageFile, progress: &Progress) {
-    for name in Scanner::new(io::stdin().lock()) {
-        let Some(name) = utf8(name, progress) else {
-            continue;
-        };
-        match image_file(&name) {
-            Ok(thumb) => progress.println(&thumb),
-            Err(err) => progress.log(&err.to_string()),
+    let mut input = Scanner::new(Stdin::new());
+    for name in &mut input {
+        match image_file(&path(name)) {
+            Ok(thumb) => progress.println(thumb.as_os_str().as_bytes()),
+            Err(err) => progress.log(&err),
         }
     }
     progress.finish();
+    if let Some(err) = input.err() {
+        log_fatal!("{}", go_error(err));
+    }
 }
 
-/// Variants 2 to 5, which take the whole list of names at once.
-fn run(variant: u8, filenames: &[String], image_file: ImageFile, progress: &Progress) {
+/// Variants 2 to 5, which take the whole list of names at once. False if
+/// variant 4 or 5 failed (its error is logged): Go's log.Fatal, once the
+/// caller has reported any input error too.
+fn run(variant: u8, filenames: &[PathBuf], image_file: ImageFile, progress: &Progress) -> bool {
     let result = match variant {
         2 => {
             thumbnail::make_thumbnails2(filenames, image_file);
             progress.finish();
-            return common::log_print!(
+            common::log_print!(
                 "makeThumbnails2 returned before its threads were done; \
                  the program ends now, and ends them (NOTE: incorrect!)"
             );
+            return true;
         }
         3 => {
             thumbnail::make_thumbnails3(filenames, image_file);
@@ -123,34 +148,58 @@ fn run(variant: u8, filenames: &[String], image_file: ImageFile, progress: &Prog
     };
     progress.finish();
     match result {
-        Ok(thumbfiles) => thumbfiles.iter().for_each(|thumb| progress.println(thumb)),
-        Err(err) => common::log_fatal!("{err}"),
+        Ok(thumbfiles) => {
+            for thumb in thumbfiles {
+                progress.println(thumb.as_os_str().as_bytes());
+            }
+            true
+        }
+        Err(err) => {
+            progress.log(&err);
+            false
+        }
     }
 }
 
-/// Variant 6's names: sent on a channel as they are read from standard input.
-fn names(progress: &'static Progress) -> crossbeam_channel::Receiver<String> {
+/// Variant 6's names: sent on a channel as they are read from standard
+/// input. The second channel then gives the input error, if any, once the
+/// first is closed.
+fn names() -> (Receiver<PathBuf>, Receiver<Option<String>>) {
     let (names_send, names) = bounded(0);
+    let (err_send, input_err) = bounded(1);
     common::go(move || {
-        for name in Scanner::new(io::stdin().lock()) {
-            if let Some(name) = utf8(name, progress) {
-                if names_send.send(name).is_err() {
-                    break;
-                }
+        let mut input = Scanner::new(Stdin::new());
+        for name in &mut input {
+            if names_send.send(path(name)).is_err() {
+                break;
             }
         }
+        let _ = err_send.send(input.err().map(go_error));
         // Dropping names_send closes the channel: end of input.
     });
-    names
+    (names, input_err)
 }
 
-/// A name read as a `String`, or a log line if it is not UTF-8: Go's strings
-/// hold any bytes, the library's names are Rust strings.
-fn utf8(name: Vec<u8>, progress: &Progress) -> Option<String> {
-    String::from_utf8(name)
-        .map_err(|err| {
-            let name = String::from_utf8_lossy(err.as_bytes()).into_owned();
-            progress.log(&format!("open {name}: file name is not UTF-8"));
+/// A line read as a file name: its bytes, as Go's string holds them.
+fn path(name: Vec<u8>) -> PathBuf {
+    PathBuf::from(OsString::from_vec(name))
+}
+
+/// Go's `os.Stdin`: standard input, whose read errors name it as Go's do,
+/// `read /dev/stdin: is a directory`.
+struct Stdin(io::StdinLock<'static>);
+
+impl Stdin {
+    fn new() -> Self {
+        Stdin(io::stdin().lock())
+    }
+}
+
+impl Read for Stdin {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf).map_err(|err| {
+            let words = format!("read /dev/stdin: {}", go_error(&err));
+            io::Error::new(err.kind(), words)
         })
-        .ok()
+    }
 }

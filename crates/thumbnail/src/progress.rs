@@ -3,12 +3,12 @@
 //! standard error is not a terminal.
 
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use common::log_print;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use thumbnail::ImageFile;
+use thumbnail::{Error, ImageFile, log_error};
 
 /// The bar, and whether it stands aside for a log line from a variant.
 pub struct Progress {
@@ -52,7 +52,7 @@ impl Progress {
     /// returns, so the bar is cleared and stands aside until a file
     /// succeeds, rather than mix with the log line.
     pub fn counting(&'static self, image_file: ImageFile) -> ImageFile {
-        Box::leak(Box::new(move |f: &str| {
+        Box::leak(Box::new(move |f: &Path| {
             let thumb = image_file(f);
             match (&thumb, self.drawn) {
                 (Ok(_), true) if self.aside.swap(false, Ordering::SeqCst) => {
@@ -70,15 +70,17 @@ impl Progress {
     }
 
     /// Go's `log.Print(err)`, with the bar out of the way.
-    pub fn log(&self, message: &str) {
-        self.bar.suspend(|| log_print!("{message}"));
+    pub fn log(&self, err: &Error) {
+        self.bar.suspend(|| log_error(err));
     }
 
-    /// Go's `fmt.Println(line)`, with the bar out of the way; ends the
-    /// program quietly if standard output is a closed pipe.
-    pub fn println(&self, line: &str) {
+    /// Go's `fmt.Println(line)`, the line's bytes as they are, in one write,
+    /// with the bar out of the way; ends the program quietly if standard
+    /// output is a closed pipe.
+    pub fn println(&self, line: &[u8]) {
+        let line = [line, b"\n"].concat();
         self.bar
-            .suspend(|| common::must_write(writeln!(common::stdout(), "{line}")));
+            .suspend(|| common::must_write(common::stdout().write_all(&line)));
     }
 
     /// Takes the bar off the screen for good.

@@ -15,34 +15,35 @@
 //! | Go                                    | here                                          |
 //! |---------------------------------------|-----------------------------------------------|
 //! | `go func(f string) { ... }(f)` where the caller receives only after the loop (3, 4, 6) | `go_queued(move \|\| ...)`: at the thread budget the work waits its turn, since a loop that waited for a thread would wait for threads that wait on it |
-//! | `item{thumbfile, err}`                | `Result<String, Error>`                       |
+//! | `item{thumbfile, err}`                | `Result<PathBuf, Error>`                      |
 //! | `errors := make(chan error)`, `err != nil` | `bounded::<Option<Error>>(0)`, `Some(err)`  |
 //! | `var wg sync.WaitGroup`; `wg.Add(1)`; `defer wg.Done()`; `wg.Wait()` | `WaitGroup::new()`; `wg.clone()`; the clone dropped as the worker ends; `wg.wait()` |
 //! | `return err // NOTE: incorrect: goroutine leak!` | no leak: the return drops the receiver, and every later send fails at once |
 
 use std::fs;
+use std::path::{Path, PathBuf};
 
-use common::{go, go_queued, log_print};
+use common::{go, go_queued};
 use crossbeam_channel::{Receiver, bounded};
 use crossbeam_utils::sync::WaitGroup;
 
-use crate::Error;
+use crate::{Error, log_error};
 
 /// The book's `thumbnail.ImageFile`, as the variants call it: `&image_file`,
 /// or the command's wrapper around it.
-pub type ImageFile = &'static (dyn Fn(&str) -> Result<String, Error> + Sync);
+pub type ImageFile = &'static (dyn Fn(&Path) -> Result<PathBuf, Error> + Sync);
 
 /// makeThumbnails makes thumbnails of the specified files.
-pub fn make_thumbnails(filenames: &[String], image_file: ImageFile) {
+pub fn make_thumbnails(filenames: &[PathBuf], image_file: ImageFile) {
     for f in filenames {
         if let Err(err) = image_file(f) {
-            log_print!("{err}");
+            log_error(&err); // log.Print(err)
         }
     }
 }
 
 /// NOTE: incorrect!
-pub fn make_thumbnails2(filenames: &[String], image_file: ImageFile) {
+pub fn make_thumbnails2(filenames: &[PathBuf], image_file: ImageFile) {
     for f in filenames {
         let f = f.clone(); // each thread gets its own copy
         go(move || {
@@ -52,7 +53,7 @@ pub fn make_thumbnails2(filenames: &[String], image_file: ImageFile) {
 }
 
 /// makeThumbnails3 makes thumbnails of the specified files in parallel.
-pub fn make_thumbnails3(filenames: &[String], image_file: ImageFile) {
+pub fn make_thumbnails3(filenames: &[PathBuf], image_file: ImageFile) {
     let (ch_send, ch) = bounded::<()>(0);
     for f in filenames {
         let (f, ch_send) = (f.clone(), ch_send.clone());
@@ -70,7 +71,7 @@ pub fn make_thumbnails3(filenames: &[String], image_file: ImageFile) {
 
 /// makeThumbnails4 makes thumbnails for the specified files in parallel.
 /// It returns an error if any step failed.
-pub fn make_thumbnails4(filenames: &[String], image_file: ImageFile) -> Result<(), Error> {
+pub fn make_thumbnails4(filenames: &[PathBuf], image_file: ImageFile) -> Result<(), Error> {
     let (errors_send, errors) = bounded::<Option<Error>>(0); // Go's error: nil or not
 
     for f in filenames {
@@ -93,8 +94,11 @@ pub fn make_thumbnails4(filenames: &[String], image_file: ImageFile) -> Result<(
 /// makeThumbnails5 makes thumbnails for the specified files in parallel.
 /// It returns the generated file names in an arbitrary order,
 /// or an error if any step failed.
-pub fn make_thumbnails5(filenames: &[String], image_file: ImageFile) -> Result<Vec<String>, Error> {
-    let (ch_send, ch) = bounded::<Result<String, Error>>(filenames.len());
+pub fn make_thumbnails5(
+    filenames: &[PathBuf],
+    image_file: ImageFile,
+) -> Result<Vec<PathBuf>, Error> {
+    let (ch_send, ch) = bounded::<Result<PathBuf, Error>>(filenames.len());
     for f in filenames {
         let (f, ch_send) = (f.clone(), ch_send.clone());
         go(move || {
@@ -117,7 +121,7 @@ pub fn make_thumbnails5(filenames: &[String], image_file: ImageFile) -> Result<V
 
 /// makeThumbnails6 makes thumbnails for each file received from the channel.
 /// It returns the number of bytes occupied by the files it creates.
-pub fn make_thumbnails6(filenames: Receiver<String>, image_file: ImageFile) -> u64 {
+pub fn make_thumbnails6(filenames: Receiver<PathBuf>, image_file: ImageFile) -> u64 {
     let (sizes_send, sizes) = bounded::<u64>(0);
     let wg = WaitGroup::new(); // number of working goroutines
     for f in filenames {
@@ -129,7 +133,7 @@ pub fn make_thumbnails6(filenames: Receiver<String>, image_file: ImageFile) -> u
             let thumb = match image_file(&f) {
                 Ok(thumb) => thumb,
                 Err(err) => {
-                    log_print!("{err}");
+                    log_error(&err); // log.Print(err)
                     return;
                 }
             };

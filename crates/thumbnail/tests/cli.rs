@@ -2,25 +2,57 @@
 //! standard output, Go-style log lines on standard error.
 
 use std::collections::BTreeSet;
-use std::fs;
-use std::io::Write;
+use std::ffi::OsStr;
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
 
-use testkit::Program;
-use testkit::photos::{bad_inputs, photos, snapshot};
+use testkit::cli::go_log_message;
+use testkit::photos::{
+    bad_inputs, dimensions, grey_jpeg, jpeg, jpeg_claiming, photos, png_claiming, snapshot, thumb,
+};
+use testkit::{Program, within_patience};
+
+/// Runs `thumbnail ARGS` with `input` on standard input; returns the exit
+/// code, standard output and standard error, as bytes.
+fn run(args: &[&str], input: &[u8]) -> (i32, Vec<u8>, Vec<u8>) {
+    let mut program = Program::start(env!("CARGO_BIN_EXE_thumbnail"), args);
+    let mut stdin = program.child.stdin.take().unwrap();
+    let input = input.to_vec();
+    // The program may stop reading before the end (a line too long, as
+    // Go's does): a write that fails then is no failure of the test.
+    let writer = thread::spawn(move || drop(stdin.write_all(&input)));
+    let read_all = |mut from: Box<dyn Read + Send>| {
+        thread::spawn(move || {
+            let mut bytes = Vec::new();
+            from.read_to_end(&mut bytes).unwrap();
+            bytes
+        })
+    };
+    let out = read_all(Box::new(program.child.stdout.take().unwrap()));
+    let err = read_all(Box::new(program.child.stderr.take().unwrap()));
+    let (status, _, _) = program.finish();
+    writer.join().unwrap();
+    (
+        status.code().unwrap(),
+        out.join().unwrap(),
+        err.join().unwrap(),
+    )
+}
 
 /// Runs `thumbnail ARGS` with `input` on standard input; returns the exit
 /// code, standard output and the log lines without their timestamps.
 fn thumbnail(args: &[&str], input: &str) -> (i32, String, Vec<String>) {
-    let mut program = Program::start(env!("CARGO_BIN_EXE_thumbnail"), args);
-    let mut stdin = program.child.stdin.take().unwrap();
-    stdin.write_all(input.as_bytes()).unwrap();
-    drop(stdin);
-    let (status, out, err) = program.finish();
+    let (code, out, err) = run(args, input.as_bytes());
+    let err = String::from_utf8(err).unwrap();
     let log = err
         .lines()
         .map(|line| without_timestamp(line).to_string())
         .collect();
-    (status.code().unwrap(), String::from_utf8(out).unwrap(), log)
+    (code, String::from_utf8(out).unwrap(), log)
 }
 
 /// A Go log line less its `2026/11/28 14:02:54 ` (checked to be there).
@@ -36,8 +68,8 @@ fn without_timestamp(line: &str) -> &str {
     rest
 }
 
-fn lines(names: &[String]) -> String {
-    names.iter().map(|f| format!("{f}\n")).collect()
+fn lines(names: &[PathBuf]) -> String {
+    names.iter().map(|f| format!("{}\n", f.display())).collect()
 }
 
 fn set(text: &str) -> BTreeSet<String> {
@@ -159,4 +191,207 @@ fn bad_flags_get_one_clear_error() {
         help.contains("--variant") && help.contains("makeThumbnails6"),
         "{help}"
     );
+}
+
+/// The log lines of `err` without their timestamps (checked to be there),
+/// as bytes: a file name in them need not be UTF-8.
+fn log_bytes(err: &[u8]) -> Vec<Vec<u8>> {
+    let lines = err
+        .strip_suffix(b"\n")
+        .unwrap_or(err)
+        .split(|&b| b == b'\n');
+    lines
+        .map(|line| {
+            let stamp = std::str::from_utf8(&line[..20]).expect("a timestamp");
+            assert_eq!(without_timestamp(stamp), "");
+            line[20..].to_vec()
+        })
+        .collect()
+}
+
+/// The bytes of a file name.
+fn bytes(path: &Path) -> &[u8] {
+    path.as_os_str().as_bytes()
+}
+
+/// Runs `thumbnail ARGS` with `input` on standard input, and standard
+/// output and error both into one file, as `2>&1` does; returns the exit
+/// code and what the file holds, to show the order of events.
+fn run_merged(args: &[&str], input: &[u8]) -> (i32, String) {
+    let mut both = tempfile::tempfile().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_thumbnail"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(both.try_clone().unwrap())
+        .stderr(both.try_clone().unwrap())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    thread::spawn(move || drop(stdin.write_all(&input)));
+    let status = within_patience(move || child.wait().unwrap());
+    let mut text = String::new();
+    std::io::Seek::rewind(&mut both).unwrap();
+    both.read_to_string(&mut text).unwrap();
+    (status.code().unwrap(), text)
+}
+
+/// main.go's last lines, `if err := input.Err(); err != nil { log.Fatal(err) }`:
+/// a line longer than Go's 64 KiB ends the input with `bufio.Scanner: token
+/// too long` and exit status 1, once the names before it are done; the
+/// names after it are never read. Every variant does the same.
+#[test]
+fn a_line_too_long_ends_the_input_after_the_names_before_it_in_every_variant() {
+    for variant in ["1", "2", "3", "4", "5", "6"] {
+        let dir = tempfile::tempdir().unwrap();
+        let (files, thumbs) = photos(dir.path(), 2);
+        let input = [
+            lines(&files[..1]).as_bytes(),
+            &[b'x'; 70_000],
+            b"\n",
+            lines(&files[1..]).as_bytes(),
+        ]
+        .concat();
+        let (code, out, err) = run(&["--variant", variant], &input);
+        let log = log_bytes(&err);
+        assert_eq!(code, 1, "variant {variant}");
+        assert_eq!(
+            log.last().map(|line| String::from_utf8_lossy(line)),
+            Some("bufio.Scanner: token too long".into()),
+            "variant {variant}"
+        );
+        assert_eq!(log.len(), if variant == "2" { 2 } else { 1 });
+        assert!(!thumbs[1].exists(), "variant {variant} read on");
+        if variant == "2" {
+            continue; // it ends its threads as it returns
+        }
+        assert!(thumbs[0].exists(), "variant {variant}");
+        let want = match variant {
+            "1" | "5" => lines(&thumbs[..1]),
+            "6" => format!("{}\n", fs::metadata(&thumbs[0]).unwrap().len()),
+            _ => String::new(),
+        };
+        assert_eq!(String::from_utf8(out).unwrap(), want, "variant {variant}");
+    }
+}
+
+/// In Go's order: the thumbnail's name first, then the log line.
+#[test]
+fn the_input_error_comes_after_what_was_printed_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (files, thumbs) = photos(dir.path(), 1);
+    let input = [lines(&files).as_bytes(), &[b'x'; 70_000], b"\n"].concat();
+    for variant in ["1", "5"] {
+        let (code, text) = run_merged(&["--variant", variant], &input);
+        assert_eq!(code, 1);
+        let (first, rest) = text.split_once('\n').unwrap();
+        assert_eq!(first, thumbs[0].to_str().unwrap(), "variant {variant}");
+        assert_eq!(go_log_message(rest), "bufio.Scanner: token too long");
+    }
+}
+
+/// `thumbnail < /tmp`: reading fails, and Go says so, naming the file.
+#[test]
+fn a_directory_on_standard_input_is_a_read_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for variant in ["1", "2", "3", "4", "5", "6"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_thumbnail"))
+            .args(["--variant", variant])
+            .stdin(File::open(dir.path()).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "variant {variant}");
+        let err = String::from_utf8(output.stderr).unwrap();
+        let fatal = err.lines().last().unwrap_or_default().to_string() + "\n";
+        assert_eq!(go_log_message(&fatal), "read /dev/stdin: is a directory");
+        let out = if variant == "6" { "0\n" } else { "" };
+        assert_eq!(String::from_utf8(output.stdout).unwrap(), out);
+    }
+}
+
+/// A file name is bytes, as Go's strings are: `caf\xe9.jpg` (Latin-1) gets
+/// `caf\xe9.thumb.jpg` beside it, printed as those bytes, and a name in a
+/// log line is its bytes too.
+#[test]
+fn names_that_are_not_utf8_keep_their_bytes() {
+    for variant in ["1", "2", "3", "4", "5", "6"] {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = jpeg(dir.path(), OsStr::from_bytes(b"caf\xe9.jpg"), 64, 48);
+        let thumb = dir.path().join(OsStr::from_bytes(b"caf\xe9.thumb.jpg"));
+        let missing = dir.path().join(OsStr::from_bytes(b"gone\xff.jpg"));
+        let mut input = [bytes(&photo), b"\n"].concat();
+        let goes_on = matches!(variant, "1" | "6"); // a failed file is logged
+        if goes_on {
+            input.extend([bytes(&missing), b"\n"].concat());
+        }
+        let (code, out, err) = run(&["--variant", variant], &input);
+        assert_eq!(code, 0, "variant {variant}");
+        if variant == "2" {
+            continue; // it ends its threads as it returns
+        }
+        assert!(thumb.exists(), "variant {variant}");
+        let want = match variant {
+            "1" | "5" => [bytes(&thumb), b"\n"].concat(),
+            "6" => format!("{}\n", fs::metadata(&thumb).unwrap().len()).into_bytes(),
+            _ => Vec::new(),
+        };
+        assert_eq!(out, want, "variant {variant}");
+        if goes_on {
+            let gone = [b"open ", bytes(&missing), b": no such file or directory"].concat();
+            assert_eq!(log_bytes(&err), vec![gone], "variant {variant}");
+        }
+    }
+}
+
+/// Go decodes a JPEG of any size. Ours take up to 65535 a side, JPEG's own
+/// limit, and refuse only more than 16384×16384 pixels in all, before
+/// decoding, with one line in Go's manner.
+#[test]
+fn photos_wider_or_taller_than_16384_are_made_and_only_too_many_pixels_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let wide = grey_jpeg(dir.path(), "pano.jpg", 20000, 300);
+    let tall = jpeg(dir.path(), "tall.jpg", 16, 20000);
+    // Their headers claim the size; refused, they are never decoded.
+    let huge = jpeg_claiming(dir.path(), "huge.jpg", 65535, 65535);
+    let over = jpeg_claiming(dir.path(), "over.jpg", 16385, 16384);
+    let huge_png = png_claiming(dir.path(), "huge.png", 40000, 40000);
+    let before = snapshot(dir.path());
+    let input = [&wide, &huge, &tall, &over, &huge_png].map(|f| f.to_path_buf());
+    let (code, out, log) = thumbnail(&[], &lines(&input));
+    assert_eq!(code, 0);
+    assert_eq!(out, lines(&[thumb(&wide), thumb(&tall)]));
+    assert_eq!(dimensions(thumb(&wide)), (128, 1));
+    assert_eq!(dimensions(thumb(&tall)), (1, 128));
+    let too_large = |f: &Path, to: PathBuf, size: &str| {
+        let (f, to) = (f.display(), to.display());
+        format!("scaling {f} to {to}: image too large: {size} pixels, more than 16384×16384")
+    };
+    let png_thumb = dir.path().join("huge.thumb.png");
+    assert_eq!(
+        log,
+        vec![
+            too_large(&huge, thumb(&huge), "65535×65535"),
+            too_large(&over, thumb(&over), "16385×16384"),
+            too_large(&huge_png, png_thumb, "40000×40000"),
+        ]
+    );
+    assert_eq!(snapshot(dir.path()).len(), before.len() + 2); // no file left behind
+}
+
+/// Variants 4 and 5 stop at their first error; an input error after it is
+/// logged too, and the exit status is 1.
+#[test]
+fn the_first_error_and_then_the_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (missing, message) = bad_inputs(dir.path()).swap_remove(0);
+    let input = [lines(&[missing]).as_bytes(), &[b'x'; 70_000], b"\n"].concat();
+    for variant in ["4", "5"] {
+        let (code, out, err) = run(&["--variant", variant], &input);
+        assert_eq!((code, out), (1, Vec::new()), "variant {variant}");
+        let too_long = b"bufio.Scanner: token too long".to_vec();
+        assert_eq!(
+            log_bytes(&err),
+            vec![message.clone().into_bytes(), too_long]
+        );
+    }
 }

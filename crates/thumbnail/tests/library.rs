@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -25,7 +26,7 @@ fn thumbnails_fit_the_box_and_keep_the_aspect() {
         (900, 1600, (72, 128)),  // portrait
         (4000, 10, (128, 1)),    // Go's would be 128×0
     ] {
-        let f = jpeg(dir.path(), &format!("{w}x{h}.jpg"), w, h);
+        let f = jpeg(dir.path(), format!("{w}x{h}.jpg"), w, h);
         let thumb = thumbnail::image_file(&f).unwrap();
         assert_eq!(dimensions(&thumb), want, "{w}×{h}");
     }
@@ -74,18 +75,18 @@ fn names_keep_the_extension_and_its_case() {
     let dir = tempfile::tempdir().unwrap();
     let f = jpeg(dir.path(), "x.JPEG", 64, 48);
     let thumb = thumbnail::image_file(&f).unwrap();
-    assert_eq!(thumb, dir.path().join("x.thumb.JPEG").to_string_lossy());
+    assert_eq!(thumb, dir.path().join("x.thumb.JPEG"));
     assert_eq!(image::open(&thumb).unwrap().dimensions(), (128, 96));
 
     // A thumbnail of a thumbnail is one more, not the same file.
     let again = thumbnail::image_file(&thumb).unwrap();
-    assert!(again.ends_with("/x.thumb.thumb.JPEG"), "{again}");
+    assert_eq!(again, dir.path().join("x.thumb.thumb.JPEG"));
 
     // No extension at all: Go's filepath.Ext is "".
     let bare = jpeg(dir.path(), "bare", 64, 48);
     assert_eq!(
         thumbnail::image_file(&bare).unwrap(),
-        format!("{bare}.thumb")
+        dir.path().join("bare.thumb")
     );
 }
 
@@ -98,10 +99,10 @@ fn the_output_is_valid_for_its_name() {
         // A JPEG named .png still gets a real PNG, unlike Go's.
         thumbnail::image_file(&jpeg(dir.path(), "c.PNG", 256, 192)).unwrap(),
     ];
-    let format = |f: &str| image::guess_format(&fs::read(f).unwrap()).unwrap();
+    let format = |f: &Path| image::guess_format(&fs::read(f).unwrap()).unwrap();
     assert_eq!(format(&jpg), ImageFormat::Jpeg);
     for f in pngs {
-        assert_eq!(format(&f), ImageFormat::Png, "{f}");
+        assert_eq!(format(&f), ImageFormat::Png, "{}", f.display());
         assert_eq!(dimensions(&f), (128, 96));
     }
     // PNG in, JPEG out when the name says .jpg.
@@ -134,12 +135,11 @@ fn kept_pixel_buffers_give_each_photo_its_own_thumbnail() {
         .into_iter()
         .enumerate()
     {
-        let f = jpeg(dir.path(), &format!("p{i}.jpg"), w, h);
+        let f = jpeg(dir.path(), format!("p{i}.jpg"), w, h);
         let out = dir.path().join(format!("p{i}.thumb.png"));
-        let out = out.to_str().unwrap();
-        thumbnail::image_file2(out, &f).unwrap();
+        thumbnail::image_file2(&out, &f).unwrap();
         let want = thumbnail::image(&image::open(&f).unwrap().to_rgb8());
-        let got = image::open(out).unwrap().to_rgb8();
+        let got = image::open(&out).unwrap().to_rgb8();
         assert_eq!(got.dimensions(), want.dimensions(), "{w}×{h}");
         assert!(got == want, "{w}×{h}: not the photo's own thumbnail");
     }
@@ -173,7 +173,10 @@ fn an_input_is_never_overwritten() {
     let err = thumbnail::image_file2(&f, &f).unwrap_err();
     assert_eq!(
         err.to_string(),
-        format!("scaling {f} to {f}: the output would overwrite the input")
+        format!(
+            "scaling {} to {0}: the output would overwrite the input",
+            f.display()
+        )
     );
     // a.thumb.jpg is a link to a.jpg: writing it would replace the input.
     let link = dir.path().join("a.thumb.jpg");
@@ -198,12 +201,12 @@ fn thumbnails_can_be_read_by_everyone_as_gos_are() {
     assert_eq!(mode & 0o444, 0o444, "mode {mode:o}");
 }
 
-fn all_exist(files: &[String]) -> bool {
+fn all_exist(files: &[PathBuf]) -> bool {
     files.iter().all(|f| fs::metadata(f).is_ok())
 }
 
 /// Waits until `files` all exist.
-fn wait_for(files: &[String]) {
+fn wait_for(files: &[PathBuf]) {
     let deadline = Instant::now() + BIG_PICTURE_PATIENCE;
     while !all_exist(files) {
         assert!(Instant::now() < deadline, "the thumbnails never came");
@@ -225,12 +228,7 @@ fn variant2_returns_before_the_work_is_done() {
     let dir = tempfile::tempdir().unwrap();
     // One large picture: seconds of work in a debug build.
     let files = vec![jpeg(dir.path(), "big.jpg", 1600, 1200)];
-    let thumbs = vec![
-        dir.path()
-            .join("big.thumb.jpg")
-            .to_string_lossy()
-            .into_owned(),
-    ];
+    let thumbs = vec![dir.path().join("big.thumb.jpg")];
     thumbnail::make_thumbnails2(&files, &thumbnail::image_file);
     assert!(
         !all_exist(&thumbs),
@@ -278,7 +276,7 @@ fn variant5_returns_every_name_or_the_first_error() {
 
     assert_eq!(
         thumbnail::make_thumbnails5(&[], &thumbnail::image_file).unwrap(),
-        Vec::<String>::new()
+        Vec::<PathBuf>::new()
     );
 }
 
@@ -312,7 +310,7 @@ static MOST_AT_ONCE: AtomicUsize = AtomicUsize::new(0);
 
 /// `thumbnail::image_file`, counting how many calls run at once; each
 /// lingers a little, so that calls in parallel overlap.
-fn counted_image_file(f: &str) -> Result<String, Error> {
+fn counted_image_file(f: &Path) -> Result<PathBuf, Error> {
     let now = AT_ONCE.fetch_add(1, Ordering::SeqCst) + 1;
     MOST_AT_ONCE.fetch_max(now, Ordering::SeqCst);
     thread::sleep(Duration::from_millis(20));

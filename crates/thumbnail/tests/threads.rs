@@ -3,12 +3,13 @@
 //! test's threads are counted.
 
 use std::fs;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use testkit::photos::jpeg;
+use testkit::photos::{jpeg, thumb};
 use testkit::{PATIENCE, threads_of, within_patience};
 
 /// The number of threads in this process.
@@ -42,8 +43,8 @@ fn at_the_thread_budget_the_work_waits_its_turn_and_no_thread_is_left_behind() {
     // waits for the loop's caller to receive what it sends.
     common::threads::set_budget(common::threads::Budget::new(3));
     let dir = tempfile::tempdir().unwrap();
-    let files: Vec<String> = (0..24)
-        .map(|i| jpeg(dir.path(), &format!("p{i}.jpg"), 256, 192))
+    let files: Vec<PathBuf> = (0..24)
+        .map(|i| jpeg(dir.path(), format!("p{i}.jpg"), 256, 192))
         .collect();
     let baseline = threads();
     // The budget's 3, the thread that runs the variant (and variant 6's
@@ -86,13 +87,10 @@ fn at_the_thread_budget_the_work_waits_its_turn_and_no_thread_is_left_behind() {
     // Variant 4 returns at the first error. In Go, the goroutines still
     // sending then block for ever (a leak); here the sends fail and every
     // thread ends, once the files left have been done all the same.
-    let mut files: Vec<String> = (0..12)
-        .map(|i| jpeg(dir.path(), &format!("q{i}.jpg"), 256, 192))
+    let mut files: Vec<PathBuf> = (0..12)
+        .map(|i| jpeg(dir.path(), format!("q{i}.jpg"), 256, 192))
         .collect();
-    let thumbs: Vec<String> = files
-        .iter()
-        .map(|f| f.replace(".jpg", ".thumb.jpg"))
-        .collect();
+    let thumbs: Vec<PathBuf> = files.iter().map(|f| thumb(f)).collect();
     files.insert(0, testkit::photos::write(dir.path(), "empty.jpg", b""));
     let err = within_patience(move || thumbnail::make_thumbnails4(&files, &thumbnail::image_file))
         .unwrap_err();
