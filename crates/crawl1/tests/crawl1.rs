@@ -99,3 +99,12 @@ fn under_a_low_open_file_limit_it_logs_too_many_open_files_and_goes_on() {
 fn help_and_version() {
     testkit::cli::assert_help_and_version(CRAWL1, "crawl1");
 }
+
+/// `--timeout 0s` is no limit, as Go's `Client.Timeout` of 0: the late
+/// page's link is followed.
+#[test]
+fn a_zero_timeout_is_none() {
+    let site = Site::late_chain(Duration::from_millis(300));
+    let program = Program::start(CRAWL1, &[&site.url("/"), "--timeout", "0s"]);
+    crawl_until(program, &site.reachable(None));
+}

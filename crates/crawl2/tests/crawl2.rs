@@ -82,8 +82,7 @@ fn a_tiny_thread_budget_still_crawls_everything() {
     }
 }
 
-/// The site of the Go transcripts: Go's crawl2 prints these ten URLs,
-/// except that Go's URL parser makes `/%20c.txt%20` of `" c.txt "`.
+/// The site of the Go transcripts: Go's crawl2 prints these ten URLs.
 #[test]
 fn the_go_transcript_site() {
     let html = |hrefs: &[&str]| {
@@ -116,7 +115,7 @@ fn the_go_transcript_site() {
         "/#top",
         "/b.html?x=1&y=2",
         "/index.html",
-        "/c.txt",
+        "/%20c.txt%20",
         "/index.html#top",
     ]
     .iter()
@@ -129,9 +128,100 @@ fn the_go_transcript_site() {
         messages,
         [
             r#"Get "mailto:x@y.z": unsupported protocol scheme "mailto""#.to_string(),
+            format!("getting {}: 404 Not Found", site.url("/%20c.txt%20")),
             format!("getting {}: 404 Not Found", site.url("/missing.html")),
         ]
     );
+}
+
+/// A page of one link per href, each written as it is.
+fn hrefs(hrefs: &[&str]) -> Page {
+    let links = hrefs.iter().map(|href| Link {
+        href: href.to_string(),
+        target: None,
+    });
+    Page::Html(links.collect())
+}
+
+/// What Go's crawl2 printed and logged on the same site: a Latin-1 href
+/// fetched as `/caf%E9.html`; `http://HOST:PORT` and its `#top` apart from
+/// `/`; port 99999 printed, then refused; Go's escaping; Go's errors.
+#[test]
+fn the_urls_and_errors_of_go() {
+    let latin1 = b"<a href=\"caf\xe9.html\">caf\xe9</a>".to_vec();
+    let index = hrefs(&[
+        "latin1.html",
+        "{base}",
+        "{base}#top",
+        "http://127.0.0.1:99999/",
+        "back\\slash",
+        "pipe|x",
+        "?q=a b",
+        "loop.html",
+        "trunc.html",
+    ]);
+    let site = Site::serve(
+        vec![
+            ("/".into(), index),
+            ("/latin1.html".into(), Page::Bytes(latin1)),
+            ("/caf%E9.html".into(), hrefs(&[])),
+            ("/back%5Cslash".into(), hrefs(&[])),
+            ("/pipe%7Cx".into(), hrefs(&[])),
+            ("/loop.html".into(), Page::Redirect("/loop.html".into())),
+            ("/trunc.html".into(), Page::Truncated("<a href=x>".into())),
+        ],
+        Duration::ZERO,
+    );
+    let (urls, mut messages) = crawl(&site, &[]);
+    let base = site.url("");
+    let want: BTreeSet<String> = [
+        "{base}/",
+        "{base}/latin1.html",
+        "{base}/caf%E9.html",
+        "{base}",
+        "{base}#top",
+        "http://127.0.0.1:99999/",
+        "{base}/back%5Cslash",
+        "{base}/pipe%7Cx",
+        "{base}/?q=a b",
+        "{base}?q=a b", // from the page at {base}, as Go resolves it
+        "{base}/loop.html",
+        "{base}/trunc.html",
+    ]
+    .iter()
+    .map(|url| url.replace("{base}", &base))
+    .collect();
+    assert_eq!(urls, want);
+    messages.sort();
+    assert_eq!(
+        messages,
+        [
+            r#"Get "/loop.html": stopped after 10 redirects"#.to_string(),
+            r#"Get "http://127.0.0.1:99999/": dial tcp: address 99999: invalid port"#.into(),
+            format!("parsing {base}/trunc.html as HTML: unexpected EOF"),
+        ]
+    );
+}
+
+#[test]
+fn not_a_url_is_gos_unsupported_protocol_scheme() {
+    let (status, out, err) = Program::start(CRAWL2, &["notaurl"]).finish();
+    assert!(status.success(), "{status}");
+    assert_eq!(String::from_utf8(out).unwrap(), "notaurl\n");
+    assert_eq!(
+        go_log_message(&err),
+        "Get \"notaurl\": unsupported protocol scheme \"\""
+    );
+}
+
+/// `--timeout 0s` is no limit, as Go's `Client.Timeout` of 0.
+#[test]
+fn a_zero_timeout_is_none() {
+    let site = Site::late_chain(Duration::from_millis(300));
+    let (urls, messages) = crawl(&site, &["--timeout", "0s"]);
+    assert_eq!(urls, site.reachable(None));
+    assert!(urls.contains(&site.url("/end.html")));
+    assert_eq!(messages, Vec::<String>::new());
 }
 
 /// No value a user can type aborts or hangs it: out of range is a usage error.
@@ -142,7 +232,7 @@ fn flags_out_of_range_are_usage_errors() {
     for bad in [
         ["--concurrency", "0"],
         ["--concurrency", "1001"],
-        ["--timeout", "0s"],
+        ["--timeout", "1x"],
         ["--timeout", "2y"],
     ] {
         let (status, out, err) = Program::start(CRAWL2, &[bad[0], bad[1], &url]).finish();

@@ -90,8 +90,9 @@ struct Args {
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
     concurrency: usize,
 
-    /// How long one fetch may take, at most a year (e.g. 500ms, 10s)
-    #[arg(long, default_value = "30s", value_parser = flags::positive_duration)]
+    /// How long one fetch may take, at most a year (e.g. 500ms, 10s); 0s
+    /// for no limit, as Go's http.Get (Client.Timeout 0 means none)
+    #[arg(long, default_value = "30s", value_parser = flags::duration)]
     timeout: Duration,
 
     #[command(flatten)]

@@ -81,3 +81,12 @@ fn a_tiny_thread_budget_still_crawls_everything() {
 fn help_and_version() {
     testkit::cli::assert_help_and_version(CRAWL3, "crawl3");
 }
+
+/// `--timeout 0s` is no limit, as Go's `Client.Timeout` of 0: the late
+/// page's link is followed.
+#[test]
+fn a_zero_timeout_is_none() {
+    let site = Site::late_chain(Duration::from_millis(300));
+    let program = Program::start(CRAWL3, &[&site.url("/"), "--timeout", "0s"]);
+    crawl_until(program, &site.reachable(None));
+}

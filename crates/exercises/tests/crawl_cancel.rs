@@ -157,3 +157,20 @@ fn without_input_it_crawls_to_the_end_even_on_a_tiny_thread_budget() {
         assert_eq!(printed, site.reachable(None), "--max-threads {max:?}");
     }
 }
+
+/// `--timeout 0s` is no limit, as Go's `Client.Timeout` of 0: the late
+/// page's link is followed.
+#[test]
+fn a_zero_timeout_is_none() {
+    let site = Site::late_chain(Duration::from_millis(300));
+    let start = site.url("/");
+    let (status, out, err) = Program::start(CRAWL_CANCEL, &["--timeout", "0s", &start]).finish();
+    assert!(status.success(), "{status}: {err}");
+    assert_eq!(err, "");
+    let printed: std::collections::BTreeSet<String> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(printed, site.reachable(None));
+}

@@ -99,3 +99,13 @@ fn help_and_version() {
     let help = String::from_utf8(out).unwrap();
     assert!(help.contains("8.6") && help.contains("--depth"), "{help}");
 }
+
+/// `--timeout 0s` is no limit, as Go's `Client.Timeout` of 0: the late
+/// page's link is followed.
+#[test]
+fn a_zero_timeout_is_none() {
+    let site = Site::late_chain(Duration::from_millis(300));
+    let urls = crawl_with(&site, 3, &["--timeout", "0s"]);
+    assert_eq!(urls, site.reachable(None));
+    assert!(urls.contains(&site.url("/end.html")));
+}

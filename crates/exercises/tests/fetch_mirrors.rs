@@ -91,3 +91,12 @@ fn a_thread_budget_of_one_still_fetches() {
     assert!(status.success(), "{err}");
     assert!(out == b"a\n" || out == b"b\n", "{out:?}");
 }
+
+/// `--timeout 0s` is no limit, as Go's `Client.Timeout` of 0.
+#[test]
+fn a_zero_timeout_is_none() {
+    let late = mirror("late\n", Some(Duration::from_millis(300)));
+    let (status, out, err) = fetch(&[&late], "0s");
+    assert!(status.success(), "{status}: {err}");
+    assert_eq!(out, "late\n");
+}

@@ -4,7 +4,9 @@
 //! [`Site::generated`] makes a site of any size with cycles, fragments,
 //! relative, root-relative and absolute links, a 404, a redirect, a plain
 //! text file, an unparsable href, a `mailto:` link and, if asked, a page
-//! that never answers. [`Site::reachable`] says in advance which URLs a
+//! that never answers. [`Page`] has more for [`Site::serve`]: a page of raw
+//! bytes (Latin-1), a truncated or stalled body, and a TLS hello gets a
+//! plain HTTP answer. [`Site::reachable`] says in advance which URLs a
 //! crawl from `/` prints, from the site's own description of its links: no
 //! HTML parser or crawler is involved. The server counts the requests it
 //! is answering at once, so a test sees a crawler's concurrency from the
@@ -55,6 +57,14 @@ pub enum Page {
     Redirect(String),
     /// No answer at all, until the site is dropped.
     Hang,
+    /// An HTML page of these bytes as they are, in any encoding.
+    Bytes(Vec<u8>),
+    /// Headers that promise a longer body than the server sends, this
+    /// much of it, before it closes the connection.
+    Truncated(String),
+    /// The headers and this much of the body, then nothing more until the
+    /// site is dropped.
+    Stalled(String),
 }
 
 /// What the server has seen.
@@ -173,6 +183,26 @@ impl Site {
         Site::serve(pages, delay)
     }
 
+    /// Three pages in a row, `/` to `/late.html` to `/end.html`, the second
+    /// answered `delay` late: `/end.html` is printed only if a crawler
+    /// waited for it (a `--timeout 0s`, no limit, among others).
+    pub fn late_chain(delay: Duration) -> Site {
+        Site::serve(
+            vec![
+                (
+                    "/".into(),
+                    Page::Html(vec![link("late.html", "/late.html")]),
+                ),
+                (
+                    "/late.html".into(),
+                    Page::Late(delay, vec![link("end.html", "/end.html")]),
+                ),
+                ("/end.html".into(), Page::Html(vec![])),
+            ],
+            Duration::ZERO,
+        )
+    }
+
     /// `http://127.0.0.1:PORT` followed by `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
@@ -255,6 +285,12 @@ impl Server {
             return;
         };
         let mut input = BufReader::new(conn);
+        // A TLS client hello (its first byte 0x16) gets a plain HTTP
+        // answer, as from any HTTP server given TLS.
+        if input.fill_buf().is_ok_and(|buf| buf.first() == Some(&0x16)) {
+            let _ = out.write_all(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+            return;
+        }
         loop {
             // The request line, then headers up to an empty line (a GET
             // has no body).
@@ -271,18 +307,29 @@ impl Server {
             }
             let target = request.split(' ').nth(1).unwrap_or("/");
             let path = target.split('?').next().unwrap_or("/");
-            let Some(response) = self.answer(path) else {
+            let Some((response, end)) = self.answer(path) else {
                 return;
             };
             if out.write_all(&response).is_err() || close {
                 return;
             }
+            match end {
+                End::KeepAlive => {}
+                End::Close => return,
+                End::Stall => {
+                    while !self.stopped.load(Ordering::SeqCst) {
+                        thread::sleep(Duration::from_millis(20));
+                    }
+                    return;
+                }
+            }
         }
     }
 
-    /// The whole response to a GET of `path`, after the delay; `None` for
-    /// a page that never answers, once the site is dropped.
-    fn answer(&self, path: &str) -> Option<Vec<u8>> {
+    /// The whole response to a GET of `path`, after the delay, and what
+    /// the connection does next; `None` for a page that never answers,
+    /// once the site is dropped.
+    fn answer(&self, path: &str) -> Option<(Vec<u8>, End)> {
         let stats = &self.stats;
         stats.requests.fetch_add(1, Ordering::SeqCst);
         let now = stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
@@ -292,7 +339,8 @@ impl Server {
         if let Some(Page::Late(delay, _)) = page {
             thread::sleep(*delay);
         }
-        let (status, headers, body) = match page {
+        let html = "Content-Type: text/html\r\n";
+        let (status, headers, body, end) = match page {
             Some(Page::Html(links) | Page::Late(_, links)) => {
                 let mut html = String::from("<!DOCTYPE html>\n<html><body id=\"top\">\n");
                 for link in links {
@@ -306,15 +354,31 @@ impl Server {
                 (
                     "200 OK",
                     "Content-Type: text/html; charset=utf-8\r\n".to_string(),
-                    html,
+                    html.into_bytes(),
+                    End::KeepAlive,
                 )
             }
             Some(Page::Text(text)) => (
                 "200 OK",
                 "Content-Type: text/plain; charset=utf-8\r\n".to_string(),
-                text.clone(),
+                text.clone().into_bytes(),
+                End::KeepAlive,
             ),
-            Some(Page::Redirect(to)) => ("302 Found", format!("Location: {to}\r\n"), String::new()),
+            Some(Page::Bytes(bytes)) => ("200 OK", html.into(), bytes.clone(), End::KeepAlive),
+            Some(Page::Truncated(part)) => {
+                let headers = format!("{html}Content-Length: {}\r\n", part.len() + 1000);
+                ("200 OK", headers, part.clone().into_bytes(), End::Close)
+            }
+            Some(Page::Stalled(part)) => {
+                let headers = format!("{html}Content-Length: {}\r\n", part.len() + 1000);
+                ("200 OK", headers, part.clone().into_bytes(), End::Stall)
+            }
+            Some(Page::Redirect(to)) => (
+                "302 Found",
+                format!("Location: {to}\r\n"),
+                Vec::new(),
+                End::KeepAlive,
+            ),
             Some(Page::Hang) => {
                 // Not counted: the client may give up on it at any time.
                 stats.in_flight.fetch_sub(1, Ordering::SeqCst);
@@ -326,16 +390,28 @@ impl Server {
             None => (
                 "404 Not Found",
                 String::new(),
-                "404 page not found\n".to_string(),
+                b"404 page not found\n".to_vec(),
+                End::KeepAlive,
             ),
         };
         stats.in_flight.fetch_sub(1, Ordering::SeqCst);
-        let head = format!(
-            "HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\n\r\n",
-            body.len()
-        );
-        Some([head.into_bytes(), body.into_bytes()].concat())
+        let length = match headers.contains("Content-Length") {
+            true => String::new(),
+            false => format!("Content-Length: {}\r\n", body.len()),
+        };
+        let head = format!("HTTP/1.1 {status}\r\n{headers}{length}\r\n");
+        Some(([head.into_bytes(), body].concat(), end))
     }
+}
+
+/// What the server does after an answer.
+enum End {
+    /// Reads the next request.
+    KeepAlive,
+    /// Closes the connection (a truncated body).
+    Close,
+    /// Sends nothing more until the site is dropped (a stalled body).
+    Stall,
 }
 
 /// How long the server keeps an idle connection open.

@@ -7,7 +7,8 @@
 //! every thread at once. A crawl not yet started does nothing, one waiting
 //! for a token gives up, and requests in flight fail at once, since every
 //! crawl uses a clone of one ureq `Agent` and `Agent::shutdown` closes all
-//! its connections (a connect in progress still ends at `--timeout`).
+//! its connections (a connect in progress still ends at `--timeout`, or
+//! the system's connect timeout with `--timeout 0s`).
 //! `main` then drains the worklist until every crawl has sent its list, so
 //! no thread of the crawl is left when it returns.
 //!
@@ -140,8 +141,9 @@ struct Args {
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
     concurrency: usize,
 
-    /// How long one fetch may take, at most a year (e.g. 500ms, 10s)
-    #[arg(long, default_value = "30s", value_parser = flags::positive_duration)]
+    /// How long one fetch may take, at most a year (e.g. 500ms, 10s); 0s
+    /// for no limit, as Go's http.Get (Client.Timeout 0 means none)
+    #[arg(long, default_value = "30s", value_parser = flags::duration)]
     timeout: Duration,
 
     #[command(flatten)]
