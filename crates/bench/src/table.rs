@@ -74,7 +74,7 @@ pub struct BurstArgs {
     pub clients: usize,
 
     /// clock2: how long each client reads
-    #[arg(long, default_value = "6s", value_parser = humantime::parse_duration)]
+    #[arg(long, default_value = "6s", value_parser = flags::positive_duration)]
     pub read_for: Duration,
 }
 
@@ -128,7 +128,7 @@ pub struct FloodArgs {
 
     /// flood: reverb2's --delay, long enough that the echoes of every shout
     /// would be alive at once without the thread budget
-    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    #[arg(long, default_value = "10s", value_parser = flags::duration)]
     pub flood_delay: Duration,
 }
 

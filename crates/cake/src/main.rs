@@ -175,10 +175,19 @@ fn run(args: &Args, shop: &Shop, seed: u64) -> Result<(), String> {
     }
     let measured = mean(runs.iter().map(|run| run.elapsed));
     let ideal = mean(ideals.into_iter());
-    let cost = (measured - ideal) / ideal.max(1e-9) * 100.0;
+    // An ideal of 0.0 ms (no cakes, or steps of no time) has no percentage
+    // that means anything: the cost is then said in ms.
+    let cost = if ideal < 0.05 {
+        format!("{:+.1} ms", measured - ideal)
+    } else {
+        format!("{:+.1}%", (measured - ideal) / ideal * 100.0)
+    };
+    let runs_done = match runs.len() {
+        1 => "1 run".to_string(),
+        n => format!("{n} runs"),
+    };
     say(&format!(
-        "{} runs: {measured:.1} ms per run, ideal {ideal:.1} ms ({cost:+.1}%), seed {seed}",
-        runs.len()
+        "{runs_done}: {measured:.1} ms per run, ideal {ideal:.1} ms ({cost}), seed {seed}"
     ))?;
     if let (Some(path), Some(first)) = (&args.timeline, runs.first()) {
         let title = format!(

@@ -74,6 +74,34 @@ fn a_plain_run_prints_its_time_beside_the_ideal() {
 }
 
 #[test]
+fn against_a_zero_ideal_the_cost_is_in_ms_not_a_percentage() {
+    // No cakes, or steps that take no time: the ideal is 0.0 ms, and any
+    // percentage of it would be a meaningless huge number.
+    let no_time = [
+        "--bake-time",
+        "0s",
+        "--ice-time",
+        "0s",
+        "--inscribe-time",
+        "0s",
+    ];
+    for args in [&["--cakes", "0"][..], &no_time] {
+        let (code, out, err) = cake(&[args, &["--seed", "5"]].concat());
+        assert_eq!(code, 0, "{err}");
+        let last = out.lines().last().unwrap();
+        let (before, cost) = last.split_once(" ms per run, ideal 0.0 ms (+").unwrap();
+        assert_eq!(before.split_once(": ").unwrap().0, "1 run", "{out}");
+        assert!(
+            cost.ends_with(" ms), seed 5") && !cost.contains('%'),
+            "{out}"
+        );
+    }
+    // A nonzero ideal keeps its percentage.
+    let (_, out, _) = quick(&["--seed", "5"]);
+    assert!(out.lines().last().unwrap().contains("%), seed 5"), "{out}");
+}
+
+#[test]
 fn both_ways_of_sleeping_work() {
     for sleep in ["go", "exact"] {
         let (code, out, err) = quick(&["--sleep", sleep]);

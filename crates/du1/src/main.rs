@@ -33,6 +33,7 @@ use du1::readdir::{self, FileInfo};
 #[command(version)]
 struct Args {
     /// The directories to walk [default: .]
+    #[arg(value_parser = flags::any_path())]
     roots: Vec<PathBuf>,
 }
 

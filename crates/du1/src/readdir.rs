@@ -85,14 +85,19 @@ impl Dir {
                 Ok(entry) => entry,
                 Err(err) => return (infos, Some(PathError::new("readdirent", &self.path, err))),
             };
-            match entry.metadata() {
-                Ok(metadata) => infos.push(FileInfo {
-                    name: entry.file_name(),
-                    metadata,
-                }),
+            // Go's `lstat(f.name + "/" + name)`: by path, not by the open
+            // directory (`entry.metadata()`), so that an entry whose path is
+            // longer than PATH_MAX fails here, as in Go.
+            let name = entry.file_name();
+            let mut path = self.path.clone().into_os_string();
+            path.push("/");
+            path.push(&name);
+            let path = PathBuf::from(path);
+            match fs::symlink_metadata(&path) {
+                Ok(metadata) => infos.push(FileInfo { name, metadata }),
                 // Gone since the directory was read: Go skips it too.
                 Err(err) if err.kind() == io::ErrorKind::NotFound => {}
-                Err(err) => return (infos, Some(PathError::new("lstat", &entry.path(), err))),
+                Err(err) => return (infos, Some(PathError::new("lstat", &path, err))),
             }
         }
         (infos, None)

@@ -23,3 +23,8 @@ fn a_missing_root_is_reported_in_gos_words() {
 fn help_version_and_bad_flags() {
     testkit::cli::assert_help_and_version(DU1, "du1");
 }
+
+#[test]
+fn a_tree_deeper_than_path_max_is_read_as_go_reads_it() {
+    testkit::tree::assert_deeper_than_path_max(DU1, "du1", true);
+}

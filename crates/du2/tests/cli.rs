@@ -30,3 +30,8 @@ fn v_prints_the_totals_twice_a_second_and_only_with_v() {
 fn help_version_and_bad_flags() {
     testkit::cli::assert_help_and_version(DU2, "du2");
 }
+
+#[test]
+fn a_tree_deeper_than_path_max_is_read_as_go_reads_it() {
+    testkit::tree::assert_deeper_than_path_max(DU2, "du", true);
+}

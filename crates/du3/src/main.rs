@@ -46,6 +46,7 @@ struct Args {
     verbose: bool,
 
     /// The directories to walk [default: .]
+    #[arg(value_parser = flags::any_path())]
     roots: Vec<PathBuf>,
 
     #[command(flatten)]

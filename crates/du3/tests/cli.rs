@@ -138,3 +138,8 @@ fn program_exited(pid: u32) -> bool {
         .next()
         .is_none_or(|rest| rest.trim_start().starts_with('Z'))
 }
+
+#[test]
+fn a_tree_deeper_than_path_max_is_read_as_go_reads_it() {
+    testkit::tree::assert_deeper_than_path_max(DU3, "du", true);
+}

@@ -118,3 +118,8 @@ fn a_budget_of_2_threads_walks_everything() {
     assert_eq!((status, out), (Some(0), tree.totals(2)));
     assert!(err.contains("thread budget of 2 reached"), "{err}");
 }
+
+#[test]
+fn a_tree_deeper_than_path_max_is_read_as_go_reads_it() {
+    testkit::tree::assert_deeper_than_path_max(DU4, "du", false);
+}

@@ -150,8 +150,9 @@ fn when_every_clock_has_gone_it_says_why_and_exits_1() {
 fn on_a_terminal_one_row_is_redrawn_in_place() {
     let (a, a_clock) = fake_clock(1);
     let (b, b_clock) = fake_clock(2);
-    // `script` (util-linux) runs clockwall on a pseudo-terminal of its own.
-    let command = format!("'{CLOCKWALL}' A={a} B={b}");
+    // `script` (util-linux) runs clockwall on a pseudo-terminal of its own,
+    // wide enough for the row (it takes the size of the test's terminal, if any).
+    let command = format!("stty rows 24 cols 80 && exec '{CLOCKWALL}' A={a} B={b}");
     let mut script = Program::start("script", &["-q", "-e", "-c", &command, "/dev/null"]);
     let screen = read_in_background(script.child.stdout.take().unwrap());
 
@@ -182,6 +183,70 @@ fn on_a_terminal_one_row_is_redrawn_in_place() {
         assert_eq!(row.get(8..10), Some("  "), "not two columns: {redraw:?}");
     }
     assert_eq!(redraws.last().unwrap(), &"gone      gone\x1b[K");
+}
+
+#[test]
+fn on_a_narrow_terminal_the_row_is_cut_to_fit_and_still_redrawn_in_place() {
+    let (a, a_clock) = fake_clock(1);
+    let (b, b_clock) = fake_clock(2);
+    let (c, c_clock) = fake_clock(3);
+    // A row of three clocks takes 28 cells, the header 21; the terminal has
+    // 21 columns.
+    // (Its bytes are the same however wide the terminal is: only the row's
+    // length shows whether a redraw would wrap, and so scroll.)
+    let command = format!("stty rows 24 cols 21 && exec '{CLOCKWALL}' 東京={a} B={b} C={c}");
+    let mut script = Program::start("script", &["-q", "-e", "-c", &command, "/dev/null"]);
+    let screen = read_in_background(script.child.stdout.take().unwrap());
+    let mut shown = Vec::new();
+    let deadline = Instant::now() + PATIENCE;
+    while count(&shown, b"\x1b[K") < 5 {
+        assert!(Instant::now() < deadline, "no redraws: {shown:?}");
+        if let Ok(bytes) = screen.recv_timeout(Duration::from_millis(100)) {
+            shown.extend(bytes);
+        }
+    }
+    drop((a_clock, b_clock, c_clock));
+    let (status, _, _) = script.finish();
+    assert_eq!(status.code(), Some(1));
+    shown.extend(screen.iter().flatten());
+    let shown = String::from_utf8(shown).unwrap();
+
+    // At most 20 cells, the last column left empty; 東京 takes four.
+    let (header, rest) = shown.split_once("\r\n").unwrap();
+    assert_eq!(header, "東京      B");
+    let (row_line, _logs) = rest.split_once("\r\n").unwrap();
+    let redraws: Vec<&str> = row_line.split('\r').filter(|r| !r.is_empty()).collect();
+    assert!(redraws.len() >= 5, "{row_line:?}");
+    let rows: Vec<&str> = redraws[..redraws.len() - 1]
+        .iter()
+        .map(|redraw| redraw.strip_suffix("\x1b[K").unwrap())
+        .collect();
+    for row in &rows {
+        assert!(row.len() <= 20 && row.get(8..10) == Some("  "), "{row:?}");
+    }
+    assert!(
+        rows.iter()
+            .any(|row| row.starts_with("01:00:") && row.get(10..13) == Some("02:")),
+        "{rows:?}"
+    );
+    assert_eq!(redraws.last().unwrap(), &"gone      gone\x1b[K");
+}
+
+#[test]
+fn a_name_of_wide_characters_does_not_shift_the_later_columns() {
+    let (tokyo, _tokyo) = fake_clock(1);
+    let (b, _b) = fake_clock(2);
+    // 東京都庁前: five chars, ten screen cells.
+    let clocks = [format!("東京都庁前={tokyo}"), format!("B={b}")];
+    let mut wall = clockwall("50ms", &clocks);
+    let lines = wall.stdout_lines();
+    let header = String::from_utf8(next_line(&lines)).unwrap();
+    assert_eq!(header, "東京都庁前  B\n");
+    let row = row_where(&lines, |cells| {
+        cells.len() == 2 && cells[1].starts_with("02:")
+    });
+    // Under B, in cells: 10 of the name and two spaces.
+    assert_eq!(row.find("02:00:"), Some(12), "{row:?}");
 }
 
 /// What `from` says, a chunk at a time, read on a thread of its own.
@@ -325,4 +390,9 @@ fn a_zero_interval_is_a_usage_error() {
         Program::start(CLOCKWALL, &["--interval", "0s", "A=127.0.0.1:1"]).finish();
     assert_eq!(status.code(), Some(2), "{err}");
     assert!(out.is_empty());
+    // Clap's usage error: one line that says why, then where to read more.
+    assert_eq!(
+        err.lines().next(),
+        Some("error: invalid value '0s' for '--interval <INTERVAL>': must be longer than zero")
+    );
 }

@@ -1,6 +1,8 @@
 //! Exercise 8.9: separate running totals for each root.
 
-use testkit::tree::{ROOTS, Tree, files_in, mixed_tree, run, transcript_tree, wide_tree};
+use testkit::tree::{
+    ROOTS, Tree, deeper_than_path_max, files_in, mixed_tree, run, transcript_tree, wide_tree,
+};
 use testkit::{Program, next_line};
 
 const DU_ROOTS: &str = env!("CARGO_BIN_EXE_du_roots");
@@ -37,6 +39,29 @@ fn each_root_has_its_own_right_totals() {
             .collect();
         assert_eq!(errors, ["du: open /nonexistent: no such file or directory"]);
     }
+}
+
+/// As du3 (and Go), a tree deeper than PATH_MAX fails at the `lstat` of
+/// the entry whose path is too long, and an empty root is one that cannot
+/// be opened, not a usage error.
+#[test]
+fn a_tree_deeper_than_path_max_and_an_empty_root_are_read_as_go_reads_them() {
+    let (tree, too_long) = deeper_than_path_max(true);
+    let (status, out, err) = run(DU_ROOTS, &[&tree.arg(), ""]);
+    assert_eq!(status, Some(0), "{err}");
+    let want = [
+        root_line(&tree.arg(), &tree),
+        ": 0 files  0.0 GB\n".to_string(),
+    ];
+    let want: Vec<&str> = want.iter().map(|line| line.trim_end()).collect();
+    assert_eq!(last_lines(&out, 2), want);
+    let mut errors: Vec<&str> = err.lines().collect();
+    errors.sort();
+    let want = [
+        format!("du: lstat {too_long}: file name too long"),
+        "du: open : no such file or directory".to_string(),
+    ];
+    assert_eq!(errors, want);
 }
 
 /// Every interval, a line for each root, each root's counts growing, while
@@ -92,4 +117,9 @@ fn help_names_the_exercise_and_bad_flags_are_usage_errors() {
             "{err}"
         );
     }
+    let (_, _, err) = run(DU_ROOTS, &["--interval", "0s", "/nonexistent"]);
+    assert_eq!(
+        err.lines().next(),
+        Some("error: invalid value '0s' for '--interval <INTERVAL>': must be longer than zero")
+    );
 }

@@ -1,10 +1,13 @@
 //! The command-line flags several programs share, each with a range that
-//! no typed value can leave: `--max-threads`, durations and ticks.
+//! no typed value can leave: `--max-threads`, durations and ticks; and
+//! paths, which may be empty.
 //!
 //! The listings never see these; only the programs' `main.rs` do.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::TypedValueParser;
 use common::threads::{Budget, SystemLimits};
 
 /// The longest duration any flag takes: a year. (Longer ones overflow a
@@ -67,6 +70,14 @@ fn parse_max_threads(text: &str) -> Result<usize, String> {
         n if n > most => Err(format!("this system allows at most {most} threads")),
         n => Ok(n),
     }
+}
+
+/// A path argument that may be empty, as Go takes `du1 ""` (and then fails
+/// to open it: `open : no such file or directory`); clap's own `PathBuf`
+/// parser refuses an empty one as a missing value. Use it as
+/// `#[arg(value_parser = flags::any_path())]`.
+pub fn any_path() -> impl TypedValueParser<Value = PathBuf> {
+    clap::builder::OsStringValueParser::new().map(PathBuf::from)
 }
 
 /// A duration such as `1s`, `200ms` or `0s` (humantime), at most

@@ -98,6 +98,22 @@ fn a_bad_delay_is_one_clear_error() {
 }
 
 #[test]
+fn a_zero_delay_is_a_usage_error() {
+    // Accepted, the spinner would redraw as fast as it could.
+    let output = Command::new(EXE)
+        .args(["--delay", "0s"])
+        .output()
+        .expect("run spinner");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.lines().next(),
+        Some("error: invalid value '0s' for '--delay <DELAY>': must be longer than zero")
+    );
+}
+
+#[test]
 fn help_and_version() {
     testkit::cli::assert_help_and_version(EXE, "spinner");
 }

@@ -212,6 +212,49 @@ pub fn deep_and_wide_tree(depth: usize, dirs: usize, files: usize) -> Tree {
     tree
 }
 
+/// The longest path a system call takes on Linux, in bytes (PATH_MAX is
+/// 4,096 with the closing NUL).
+const LONGEST_PATH: usize = 4095;
+
+/// A tree deeper than a path can say: a chain of directories, a file in
+/// each, down to `bottom`, whose path is 4,000 bytes long; in `bottom`, a
+/// directory whose path is too long for `lstat` (`file name too long`),
+/// holding a file. `bottom` holds a file too if `file_at_the_bottom`. The
+/// tree counts what Go counts: not `bottom`'s entries, which Go's `Readdir`
+/// gives up on at the too-long one. Returns the tree and that path.
+pub fn deeper_than_path_max(file_at_the_bottom: bool) -> (Tree, String) {
+    let mut tree = Tree::new();
+    tree.file("f", 0);
+    let mut bottom = String::new(); // under the root
+    let mut level = 1;
+    loop {
+        let len = tree.arg().len() + bottom.len();
+        let name = if len + 101 <= 3900 { 100 } else { 3999 - len };
+        bottom = format!("{bottom}/{}", "d".repeat(name));
+        if len + 1 + name == 4000 {
+            break;
+        }
+        tree.dir(&bottom[1..]);
+        tree.file(&format!("{}/f", &bottom[1..]), level);
+        level += 1;
+    }
+    let bottom = tree.dir(&bottom[1..]);
+    if file_at_the_bottom {
+        File::create(bottom.join("f")).expect("create"); // not counted
+    }
+    // Made from within `bottom`: a path relative to it is short enough.
+    let name = "t".repeat(200);
+    let made = Command::new("sh")
+        .args(["-c", &format!("mkdir {name} && : > {name}/f")])
+        .current_dir(&bottom)
+        .status()
+        .expect("sh");
+    assert!(made.success());
+    let too_long = format!("{}/{name}", bottom.to_str().expect("UTF-8"));
+    assert!(too_long.len() > LONGEST_PATH);
+    (tree, too_long)
+}
+
 /// Runs `exe` with `args` to the end, in `dir`, standard input held open
 /// (du4 would take its end for a cancellation).
 pub fn run_in(dir: &Path, exe: &str, args: &[&str]) -> (Option<i32>, String, String) {
@@ -339,7 +382,8 @@ pub fn assert_skips_unreadable(exe: &str, prefix: &str) {
 }
 
 /// A missing root: `PREFIX: open /nonexistent: no such file or directory`,
-/// then `0 files  0.0 GB`, exit status 0; a file as a root, as Go's
+/// then `0 files  0.0 GB`, exit status 0; the same for an empty root
+/// (`open : no such file or directory`); a file as a root, as Go's
 /// `Readdir` fails on it.
 pub fn assert_missing_root(exe: &str, prefix: &str) {
     let (status, out, err) = run(exe, &["/nonexistent"]);
@@ -349,6 +393,14 @@ pub fn assert_missing_root(exe: &str, prefix: &str) {
         err,
         format!("{prefix}: open /nonexistent: no such file or directory\n")
     );
+    // An empty root is one Go cannot open either, not a usage error.
+    let (status, out, err) = run(exe, &[""]);
+    assert_eq!(
+        (status, out.as_str()),
+        (Some(0), "0 files  0.0 GB\n"),
+        "{err}"
+    );
+    assert_eq!(err, format!("{prefix}: open : no such file or directory\n"));
 
     let tree = transcript_tree();
     let file = tree.root().join("one");
@@ -358,6 +410,24 @@ pub fn assert_missing_root(exe: &str, prefix: &str) {
         err,
         format!("{prefix}: readdirent {}: not a directory\n", file.display())
     );
+}
+
+/// A tree deeper than PATH_MAX is read as Go reads it: the `lstat` of the
+/// entry whose path is too long fails, in Go's words, and no entry of its
+/// directory is counted. du1 to du3 take `file_at_the_bottom`: on an error
+/// their `ioutil.ReadDir` gives none of the directory's entries. du4's
+/// `Readdir` keeps those read before the error, in the file system's
+/// order: it takes a bottom with no file, so that its count does not
+/// depend on that order.
+pub fn assert_deeper_than_path_max(exe: &str, prefix: &str, file_at_the_bottom: bool) {
+    let (tree, too_long) = deeper_than_path_max(file_at_the_bottom);
+    let (status, out, err) = run(exe, &[&tree.arg()]);
+    assert_eq!(status, Some(0), "{err}");
+    assert_eq!(
+        err,
+        format!("{prefix}: lstat {too_long}: file name too long\n")
+    );
+    assert_eq!(out, tree.totals(1));
 }
 
 /// How many times a long walk walks its tree.
@@ -430,6 +500,19 @@ mod tests {
         assert_eq!(tree.totals(1), "4 files  0.0 GB\n");
         assert_eq!(files_in(&tree.totals(3)), 12);
         assert_eq!(count(tree.root()), (4, 3_500_007));
+    }
+
+    #[test]
+    fn a_tree_deeper_than_path_max_counts_what_is_above_its_bottom() {
+        for file_at_the_bottom in [false, true] {
+            let (tree, too_long) = deeper_than_path_max(file_at_the_bottom);
+            let levels = (4000 - tree.arg().len()) / 101;
+            assert!(tree.files >= 30 && tree.files as usize <= levels + 2);
+            assert!(too_long.len() > LONGEST_PATH);
+            let root = tree.root().to_path_buf();
+            drop(tree);
+            assert!(!root.exists(), "a deep tree is removed too");
+        }
     }
 
     #[test]

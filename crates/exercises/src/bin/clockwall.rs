@@ -17,16 +17,18 @@
 //!
 //! (The crate's README starts the three clock2 servers in three zones.)
 //!
-//! | Go                                       | Rust                                       |
-//! |------------------------------------------|--------------------------------------------|
-//! | `strings.Cut(arg, "=")`                  | `split_once('=')`, in clap's `parse_clock` |
-//! | `readings := make(chan reading)`         | `let (readings_tx, readings) = bounded(0)` |
-//! | `go watch(i, addr, readings)`            | `common::go(...)`, a thread per clock      |
-//! | `bufio.NewReader(conn).ReadString('\n')` | `read_until(b'\n', ...)`, at most 256 bytes |
-//! | `close(readings)` when all have ended    | the last `Sender` is dropped               |
-//! | `select { case r, ok := <-readings: ...` | `select! { recv(readings) -> r => ...`     |
-//! | `case <-tick:` (`time.Tick(interval)`)   | `recv(ticker) -> _ =>` (`tick(interval)`)  |
-//! | `fmt.Printf("\r%s\x1b[K", row)`          | the same bytes, through `common::stdout()` |
+//! | Go                                           | Rust                                         |
+//! |----------------------------------------------|----------------------------------------------|
+//! | `strings.Cut(arg, "=")`                      | `split_once('=')`, in clap's `parse_clock`   |
+//! | `readings := make(chan reading)`             | `let (readings_tx, readings) = bounded(0)`   |
+//! | `go watch(i, addr, readings)`                | `common::go(...)`, a thread per clock        |
+//! | `bufio.NewReader(conn).ReadString('\n')`     | `read_until(b'\n', ...)`, at most 256 bytes  |
+//! | `close(readings)` when all have ended        | the last `Sender` is dropped                 |
+//! | `select { case r, ok := <-readings: ...`     | `select! { recv(readings) -> r => ...`       |
+//! | `case <-tick:` (`time.Tick(interval)`)       | `recv(ticker) -> _ =>` (`tick(interval)`)    |
+//! | `fmt.Printf("\r%s\x1b[K", row)`              | the same bytes, through `common::stdout()`   |
+//! | `runewidth.StringWidth(name)` (go-runewidth) | `name.width()` (unicode-width): screen cells |
+//! | `term.GetSize(int(os.Stdout.Fd()))` (x/term) | `terminal_size_of(io::stdout())`             |
 
 use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
 use std::time::Duration;
@@ -34,6 +36,8 @@ use std::time::Duration;
 use clap::Parser;
 use common::{go_error, log_fatal, log_print, must_write};
 use crossbeam_channel::{Sender, bounded, select, tick};
+use terminal_size::{Width, terminal_size_of};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// A wall of clocks: the times of several clock servers side by side.
 ///
@@ -41,7 +45,8 @@ use crossbeam_channel::{Sender, bounded, select, tick};
 /// servers (gopl.io/ch8/clock2) at once, each perhaps in a time zone of its
 /// own (TZ=Asia/Tokyo clock2 --addr localhost:8020). It prints a header of
 /// the clocks' names, then their times: on a terminal one row, redrawn in
-/// place as the clocks tick; into a pipe or a file, a row at each interval.
+/// place as the clocks tick (cut to the terminal's width); into a pipe or a
+/// file, a row at each interval.
 /// A clock that goes away shows as `gone` while the others go on; when every
 /// clock has gone, clockwall logs why and exits with status 1.
 #[derive(Parser)]
@@ -99,6 +104,7 @@ fn main() {
         out: common::stdout(),
     };
     let header = wall.row(|i| wall.names[i].clone());
+    let header = wall.fit(&header);
     must_write(writeln!(wall.out, "{header}"));
     let ticker = tick(args.interval);
     loop {
@@ -192,6 +198,7 @@ impl Wall {
             Reading::Gone(_) => "gone".to_string(),
         });
         if self.terminal {
+            let times = self.fit(&times);
             must_write(write!(self.out, "\r{times}\x1b[K"));
         } else {
             must_write(writeln!(self.out, "{times}"));
@@ -199,14 +206,80 @@ impl Wall {
     }
 
     /// A row of the table: `cell(i)` in column `i`, each column as wide as
-    /// its name or a time, two spaces apart.
+    /// its name or a time, two spaces apart. Widths count screen cells, not
+    /// chars: `東京` takes four.
     fn row(&self, cell: impl Fn(usize) -> String) -> String {
         let cells: Vec<String> = (0..self.names.len())
             .map(|i| {
-                let width = self.names[i].chars().count().max("00:00:00".len());
-                format!("{:width$}", cell(i))
+                let width = self.names[i].width().max("00:00:00".len());
+                let cell = cell(i);
+                let padding = " ".repeat(width.saturating_sub(cell.width()));
+                cell + &padding
             })
             .collect();
         cells.join("  ").trim_end().to_string()
+    }
+
+    /// On a terminal, `row` cut to fit one line of it, so that `\r` goes
+    /// back to the start of the row rather than of its last wrapped part.
+    fn fit<'a>(&self, row: &'a str) -> &'a str {
+        if !self.terminal {
+            return row;
+        }
+        match terminal_size_of(io::stdout()) {
+            // The last column stays empty: a character there leaves some
+            // terminals' cursor on the next line.
+            Some((Width(width), _)) => cut(row, usize::from(width) - 1),
+            None => row, // a terminal that does not say its size
+        }
+    }
+}
+
+/// The longest start of `row` that takes at most `cells` screen cells.
+fn cut(row: &str, cells: usize) -> &str {
+    let mut taken = 0;
+    for (i, c) in row.char_indices() {
+        taken += c.width().unwrap_or(0);
+        if taken > cells {
+            return row[..i].trim_end();
+        }
+    }
+    row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wall(names: &[&str]) -> Wall {
+        Wall {
+            names: names.iter().map(|name| name.to_string()).collect(),
+            readings: vec![Reading::Waiting; names.len()],
+            terminal: false,
+            out: common::stdout(),
+        }
+    }
+
+    #[test]
+    fn columns_count_screen_cells() {
+        // 東京 takes four cells, two chars; 東京都庁前 ten cells, five chars.
+        let wall = wall(&["東京", "東京都庁前", "B"]);
+        let header = wall.row(|i| wall.names[i].clone());
+        let times = wall.row(|_| "12:34:56".to_string());
+        assert_eq!(header, "東京      東京都庁前  B");
+        assert_eq!(times, "12:34:56  12:34:56    12:34:56");
+    }
+
+    #[test]
+    fn a_row_is_cut_to_whole_cells() {
+        assert_eq!(cut("01:00:00  02:00:00", 12), "01:00:00  02");
+        assert_eq!(cut("01:00:00  02:00:00", 9), "01:00:00");
+        assert_eq!(cut("01:00:00  02:00:00", 18), "01:00:00  02:00:00");
+        assert_eq!(cut("01:00:00  02:00:00", 100), "01:00:00  02:00:00");
+        // A wide character that would take the last cell and one past it
+        // is left out whole.
+        assert_eq!(cut("ab東京", 5), "ab東");
+        assert_eq!(cut("ab東京", 3), "ab");
+        assert_eq!(cut("東京", 0), "");
     }
 }

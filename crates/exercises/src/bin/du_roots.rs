@@ -43,6 +43,7 @@ use du1::readdir::{self, FileInfo};
 #[command(name = "du_roots", version)]
 struct Args {
     /// The directories to walk [default: .]
+    #[arg(value_parser = flags::any_path())]
     roots: Vec<PathBuf>,
 
     /// How often to show the totals so far (e.g. 500ms, 2s)
