@@ -1,15 +1,24 @@
 //! Exercises 8.12 to 8.15 as clients see them, one test per exercise,
 //! over real loopback sockets.
 
-use std::io::Write;
-use std::net::Shutdown;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use socket2::{Domain, Socket, Type};
 use testkit::cli::go_log_message;
 use testkit::{Client, PATIENCE, Program, Server};
 
 const CHAT_PLUS: &str = env!("CARGO_BIN_EXE_chat_plus");
+
+/// The flags of the paste test: channels of 10 messages, which a paste
+/// fills at once (dropping readers before the fix, in every run), and a
+/// client dropped 4 s after its channel last took a message (a reader, on
+/// a busy machine, is never stalled that long).
+const PASTE_ARGS: &[&str] = &["--buffer", "10", "--slow", "4s"];
 
 /// A named chat client.
 struct Chatter {
@@ -139,19 +148,22 @@ fn ex8_13_an_idle_client_is_disconnected() {
 }
 
 /// 8.15: the scenario of chat's stall test (one client never reads while
-/// another sends 600 lines of 32 KB). There the whole chat stalls; here the
-/// sleeper is dropped once its buffer is full, with a log line on the
+/// another sends lines of 32 KB). There the whole chat stalls; here the
+/// sleeper is dropped once 16 MiB wait for it beyond its channel (with
+/// `--slow 10m`, nothing else could drop it), with a log line on the
 /// server, and the others keep chatting: the talker hears every line, and
 /// a newcomer arrives and talks.
 #[test]
 fn ex8_15_a_client_that_never_reads_is_dropped_and_the_others_keep_chatting() {
-    let mut server = Server::start(CHAT_PLUS, &[]);
+    let mut server = Server::start(CHAT_PLUS, &["--slow", "10m"]);
     let log = server.program.stderr_lines();
     let mut sleeper = Chatter::join(&server, "sleeper", "nobody else");
     sleeper.says("I will not read from now on");
     let mut talker = Chatter::join(&server, "talker", "sleeper");
 
-    const LINES: usize = 600;
+    // 32 MB: more than the kernel (some 3 MB), the channel (3.2 MB) and
+    // the broadcaster's 16 MiB hold for the sleeper.
+    const LINES: usize = 1000;
     let body = "y".repeat(32 * 1024);
     let to_send = format!("{body}\n");
     // The talker waits for each line to come back before it sends the
@@ -170,10 +182,11 @@ fn ex8_15_a_client_that_never_reads_is_dropped_and_the_others_keep_chatting() {
             line = talker.client.read_line();
         }
         assert!(line == want.as_bytes(), "{}", short(&line));
+        if sleeper_left {
+            break;
+        }
     }
-    if !sleeper_left {
-        talker.hears("sleeper has left");
-    }
+    assert!(sleeper_left, "the sleeper was not dropped");
     let message = log.recv_timeout(PATIENCE).expect("a log line");
     assert_eq!(
         go_log_message(&message),
@@ -238,6 +251,13 @@ fn help_names_the_exercises_and_bad_flags_are_usage_errors() {
         help.contains("8.12 to 8.15") && help.contains("gopl.io/ch8/chat"),
         "{help}"
     );
+    // What a name may not contain, and what happens then (8.14).
+    assert!(
+        help.contains(
+            "A name may not contain \": \" or control characters (the server asks again)"
+        ),
+        "{help}"
+    );
     let (status, _, err) = Program::start(CHAT_PLUS, &["--idle", "soon"]).finish();
     assert_eq!(status.code(), Some(2), "{err}");
     let (status, _, err) = Program::start(CHAT_PLUS, &["--buffer", "0"]).finish();
@@ -247,15 +267,13 @@ fn help_names_the_exercises_and_bad_flags_are_usage_errors() {
 
 /// A line cut short for an assertion message.
 fn short(line: &[u8]) -> String {
-    format!(
-        "{} bytes: {:.60?}",
-        line.len(),
-        String::from_utf8_lossy(line)
-    )
+    let text = String::from_utf8_lossy(line);
+    let start: String = text.chars().take(60).collect();
+    format!("{} bytes: {start:?}", line.len())
 }
 
 #[test]
-fn a_buffer_past_1000_or_a_zero_idle_time_is_a_usage_error() {
+fn a_buffer_past_1000_or_a_zero_idle_or_slow_time_is_a_usage_error() {
     // `--buffer 4294967295` once aborted at the first client, allocating
     // every slot of its channel. An address that cannot be listened on:
     // accepted, a flag would end in a listen failure (status 1).
@@ -263,6 +281,7 @@ fn a_buffer_past_1000_or_a_zero_idle_time_is_a_usage_error() {
         ["--buffer", "1001"],
         ["--buffer", "4294967295"],
         ["--idle", "0s"],
+        ["--slow", "0s"],
     ] {
         let args = [&["--addr", "no-port-here"][..], &bad].concat();
         let (status, _, err) = Program::start(CHAT_PLUS, &args).finish();
@@ -270,4 +289,249 @@ fn a_buffer_past_1000_or_a_zero_idle_time_is_a_usage_error() {
     }
     let (_, out, _) = Program::start(CHAT_PLUS, &["--help"]).finish();
     assert!(String::from_utf8_lossy(&out).contains("1 to 1000"));
+}
+
+/// 8.15: how long each line of the paste is. The kernel holds some 3 MB
+/// for a client that never reads (the server's send buffer grows to 4 MB);
+/// 400 lines of this are 13 MB, so the mute falls far behind, yet no
+/// reader can be as far behind as the broadcaster's limit of 16 MiB.
+const PASTE_LINE: usize = 32 * 1024;
+const PASTE_LINES: usize = 400;
+
+/// The `n`th line of the paste, without its newline.
+fn paste_line(n: usize) -> String {
+    format!("{n:03} {}", "x".repeat(PASTE_LINE))
+}
+
+/// A client with a small receive buffer that joins the chat and then reads
+/// nothing, until `read_the_rest`.
+struct Mute {
+    reader: BufReader<TcpStream>,
+    _stream: TcpStream,
+}
+
+impl Mute {
+    fn join(server: &Server, name: &str, here: &str) -> Mute {
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
+        socket.set_recv_buffer_size(4096).expect("SO_RCVBUF");
+        let addr: SocketAddr = server.addr.parse().expect("an address");
+        socket.connect(&addr.into()).expect("connect");
+        let mut stream: TcpStream = socket.into();
+        stream
+            .set_read_timeout(Some(PATIENCE))
+            .expect("SO_RCVTIMEO");
+        let mut reader = BufReader::new(stream.try_clone().expect("try_clone"));
+        let mut line = String::new();
+        let mut hear = |want: &str| {
+            line.clear();
+            reader.read_line(&mut line).expect("a line");
+            assert_eq!(line, format!("{want}\n"));
+        };
+        hear("What is your name?");
+        stream.write_all(format!("{name}\n").as_bytes()).unwrap();
+        hear(&format!("You are {name}"));
+        hear(&format!("Here now: {here}"));
+        Mute {
+            reader,
+            _stream: stream,
+        }
+    }
+
+    /// Everything until the server closes the connection, as lines.
+    fn read_the_rest(mut self) -> Vec<Vec<u8>> {
+        let mut all = Vec::new();
+        self.reader.read_to_end(&mut all).expect("read to end");
+        all.split_inclusive(|&b| b == b'\n')
+            .map(<[u8]>::to_vec)
+            .collect()
+    }
+}
+
+impl Chatter {
+    /// Hears the whole paste, in order, and returns the other lines it
+    /// heard meanwhile; fails if it is cut off.
+    fn hears_the_paste(&mut self) -> Vec<String> {
+        let mut others = Vec::new();
+        let mut n = 1;
+        while n <= PASTE_LINES {
+            let line = self.client.read_line();
+            assert!(
+                !line.is_empty() && !line.starts_with(b"You "),
+                "{} was cut off after {} lines of the paste: {}",
+                self.name,
+                n - 1,
+                short(&line)
+            );
+            if line.starts_with(b"alice: ") {
+                let want = format!("alice: {}\n", paste_line(n));
+                assert!(
+                    line == want.as_bytes(),
+                    "{} heard {}",
+                    self.name,
+                    short(&line)
+                );
+                n += 1;
+            } else {
+                others.push(String::from_utf8_lossy(&line).into_owned());
+            }
+        }
+        others
+    }
+}
+
+/// 8.15: alice pastes 400 long lines at once, faster than any writer
+/// thread sends them on, and leaves. alice and bob, who read as they come,
+/// hear every line and are never dropped, however full their channels get
+/// (the issue: a burst that filled one channel dropped prompt readers).
+/// Only the mute, whose channel has taken nothing for `--slow`, is
+/// dropped; the server logs it, the others hear it leave, and when the
+/// mute reads again it finds what it had been sent, then why it was cut
+/// off, then the end.
+#[test]
+fn ex8_15_a_burst_drops_only_the_client_that_stopped_reading() {
+    let mut server = Server::start(CHAT_PLUS, PASTE_ARGS);
+    let log = server.program.stderr_lines();
+    let mute = Mute::join(&server, "mute", "nobody else");
+    let mut bob = Chatter::join(&server, "bob", "mute");
+    let alice = Chatter::join(&server, "alice", "mute, bob");
+    bob.hears("alice has arrived");
+
+    // alice pastes, then ends her input, as `seq 1 400 | netcat3` does.
+    let paste: String = (1..=PASTE_LINES).map(|n| paste_line(n) + "\n").collect();
+    let mut pasting = alice.client.stream.try_clone().unwrap();
+    let paster = thread::spawn(move || {
+        pasting.write_all(paste.as_bytes()).unwrap();
+        pasting.shutdown(Shutdown::Write).unwrap();
+    });
+    let readers = [alice, bob].map(|mut reader| {
+        thread::spawn(move || {
+            let others = reader.hears_the_paste();
+            (reader, others)
+        })
+    });
+    paster.join().expect("the paste is sent");
+    let [alice, bob] = readers.map(|reader| reader.join().expect("a reader hears the paste"));
+
+    // alice, gone, heard no reason (and the mute leave, if it went first).
+    let (mut alice, others) = alice;
+    assert!(
+        others.iter().all(|line| line == "mute has left\n"),
+        "{others:?}"
+    );
+    assert_eq!(alice.client.read_to_end(), b"");
+
+    let message = log.recv_timeout(PATIENCE).expect("a log line");
+    assert_eq!(go_log_message(&message), "dropping mute: too slow to read");
+
+    // bob heard (or will hear) both leave, and is still in the chat.
+    let (mut bob, mut others) = bob;
+    while others.len() < 2 {
+        others.push(String::from_utf8_lossy(&bob.client.read_line()).into_owned());
+    }
+    others.sort();
+    assert_eq!(others, ["alice has left\n", "mute has left\n"]);
+    bob.says("still here");
+
+    // The mute got a part of the paste, in order, then the reason.
+    let lines = mute.read_the_rest();
+    let (last, heard) = lines.split_last().expect("lines");
+    assert_eq!(
+        String::from_utf8_lossy(last),
+        "You are too slow to read: goodbye\n"
+    );
+    assert_eq!(heard[0], b"bob has arrived\n");
+    assert_eq!(heard[1], b"alice has arrived\n");
+    let pasted = &heard[2..];
+    assert!(pasted.len() < PASTE_LINES, "{} lines", pasted.len());
+    for (n, line) in (1..).zip(pasted) {
+        let want = format!("alice: {}\n", paste_line(n));
+        assert!(line == want.as_bytes(), "the mute heard {}", short(line));
+    }
+
+    // Nobody else was dropped.
+    server.program.child.kill().unwrap();
+    let rest: Vec<String> = log.iter().collect();
+    assert!(rest.is_empty(), "{rest:?}");
+}
+
+/// 8.13: the idle time counts from the last whole line, not the last
+/// byte: a client that dribbles a byte every 50 ms, for longer than the
+/// test waits, and never ends a line is told it said nothing, and
+/// disconnected, at the idle limit; the bytes it sent are no message (it
+/// would hear its own).
+#[test]
+fn ex8_13_a_client_that_never_finishes_a_line_is_idle() {
+    let server = Server::start(CHAT_PLUS, &["--idle", "2s"]);
+    let started = Instant::now();
+    let mut drip = Chatter::join(&server, "drip", "nobody else");
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut dripping = drip.client.stream.try_clone().unwrap();
+    let stopped = Arc::clone(&stop);
+    let dribbler = thread::spawn(move || {
+        let deadline = Instant::now() + 2 * PATIENCE;
+        while !stopped.load(Ordering::SeqCst) && Instant::now() < deadline {
+            if dripping.write_all(b"a").is_err() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    });
+    drip.hears("You said nothing for 2s: goodbye");
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "drip left too soon"
+    );
+    // Then the end (or a reset, should a dribbled byte come after the close).
+    let end = drip.client.read_line_within(PATIENCE);
+    assert!(end.as_deref().map_or(true, <[u8]>::is_empty), "{end:?}");
+    stop.store(true, Ordering::SeqCst);
+    dribbler.join().unwrap();
+}
+
+/// 8.13 and 8.14: a line that the idle limit cuts short is neither a
+/// name nor a message; the client hears only why it goes.
+#[test]
+fn ex8_13_a_line_cut_short_by_the_idle_limit_is_no_name_and_no_message() {
+    let server = Server::start(CHAT_PLUS, &["--idle", "1s"]);
+
+    let mut half = server.connect();
+    assert_eq!(half.read_line(), b"What is your name?\n");
+    half.stream.write_all(b"mallo").unwrap();
+    assert_eq!(half.read_line(), b"You said nothing for 1s: goodbye\n");
+    assert_eq!(half.read_to_end(), b"");
+
+    let mut typist = Chatter::join(&server, "typist", "nobody else");
+    typist.sends("unfinis");
+    typist.hears("You said nothing for 1s: goodbye");
+    assert_eq!(typist.client.read_to_end(), b"");
+}
+
+/// 8.14: a name with ": " in it could pass its lines off as another's
+/// ("mallory: fake" saying "hi" is read as mallory saying "fake: hi"), and
+/// one with control characters could rewrite the line on a terminal: both
+/// are refused with the reason, and the question is asked again. The
+/// others hear only the name finally given.
+#[test]
+fn ex8_14_a_name_with_a_colon_and_space_or_a_control_character_is_refused() {
+    let server = Server::start(CHAT_PLUS, &[]);
+    let mut watcher = Chatter::join(&server, "watcher", "nobody else");
+    let mut mallory = Chatter {
+        client: server.connect(),
+        name: "mallory".to_string(),
+    };
+    mallory.hears("What is your name?");
+    mallory.sends("mallory: fake\n");
+    mallory.hears("A name cannot contain \": \"");
+    mallory.hears("What is your name?");
+    mallory.sends("bob\rmallory\n");
+    mallory.hears("A name cannot contain control characters");
+    mallory.hears("What is your name?");
+    mallory.sends("mallory:fine\n");
+    mallory.hears("You are mallory:fine");
+    mallory.hears("Here now: watcher");
+    watcher.hears("mallory:fine has arrived");
+    mallory.name = "mallory:fine".to_string();
+    mallory.says("fake: bob has left");
+    watcher.hears("mallory:fine: fake: bob has left");
 }
