@@ -29,10 +29,13 @@ mod channels;
 mod chat;
 mod crawl;
 mod du;
+mod ftp;
 mod load;
 mod mandelbrot;
+mod mirror;
 mod procs;
 mod report;
+mod rustway;
 mod stats;
 mod table;
 mod thumbnail;
@@ -231,6 +234,36 @@ in crates/exercises/docs/mandelbrot-speedup.svg (or --svg)."
     )]
     Mandelbrot(mandelbrot::MandelbrotArgs),
 
+    /// Exercise 8.7's mirror over a site of 50 ms pages, against wget --mirror
+    #[command(
+        long_about = "Exercise 8.7's mirror saving a generated site of 200 pages (each with \
+an image, a stylesheet and a script, every answer 50 ms late) on a loopback port, against \
+`wget --mirror --convert-links --adjust-extension --page-requisites` in the same rounds, in \
+turns, with crawl2's URLs a second beside them. Both must save the same files; the goal is \
+the mirror at least 4x as fast as wget, medians compared (exit status 1 if missed)."
+    )]
+    Mirror(mirror::MirrorArgs),
+
+    /// Exercise 8.2's FTP server, against vsftpd: one 1 GiB RETR, 100 downloads and 300 logins at once
+    #[command(
+        long_about = "Exercise 8.2's ftpd against vsftpd (installed, anonymous, its own config \
+file, on a free loopback port, the same root), in turns, each started afresh each round: one \
+RETR of a 1 GiB pseudo-random file (MB/s), 100 clients downloading a 5 MiB file at once (wall \
+time, every byte checked), 300 clients connecting and logging in at once (wall time), and the \
+summed PSS of the server's processes with those 300 sessions idle. Medians and ratios; the \
+goal is at least vsftpd's throughput and at most 1.5x its wall times."
+    )]
+    Ftp(ftp::FtpArgs),
+
+    /// The same jobs three ways: Go's originals, the thread port, and tokio/rayon against Go
+    #[command(
+        long_about = "The jobs of crates/rustway (clock2, reverb2, pipeline1, du, ...) run \
+three ways in the same rounds, in turns: Go's originals (--go-bin DIR; each Go server under \
+flock /tmp/go8000.lock), the thread port, and the Rust way (tokio, rayon). Medians, and the \
+Rust way's ratio against Go or the job's reference, beside the goals of issue 21."
+    )]
+    Rustway(rustway::RustwayArgs),
+
     /// The reference server of `bench chat`: chat's protocol on one thread
     #[command(hide = true)]
     ChatReference {
@@ -356,6 +389,9 @@ fn run(cli: Cli) -> Result<bool, String> {
         Some(Command::Du(args)) => du::run(&bins, &args).map(|()| true),
         Some(Command::Thumbnail(args)) => thumbnail::run(&bins, &args).map(|()| true),
         Some(Command::Mandelbrot(args)) => mandelbrot::run(&args).map(|()| true),
+        Some(Command::Mirror(args)) => mirror::run(&bins, &args),
+        Some(Command::Ftp(args)) => ftp::run(&bins, &args).map(|()| true),
+        Some(Command::Rustway(args)) => rustway::run(&bins, &args).map(|()| true),
         Some(Command::ChatReference { addr }) => chat::reference_server(addr)
             .map(|()| true)
             .map_err(|err| format!("chat reference on {addr}: {err}")),
@@ -397,6 +433,7 @@ mod tests {
             "du",
             "thumbnail",
             "mandelbrot",
+            "mirror",
         ] {
             let cli = parse_from(["bench", name]);
             assert!(cli.is_ok_and(|cli| cli.command.is_some()), "{name}");

@@ -8,37 +8,12 @@ const CLOCK2: &str = env!("CARGO_BIN_EXE_clock2");
 
 #[test]
 fn serves_many_clients_at_once() {
-    let server = Server::start(CLOCK2, &[]);
-    let mut clients: Vec<_> = (0..5).map(|_| server.connect()).collect();
-    // Every client hears the time while all of them are connected.
-    for client in &mut clients {
-        assert_clock_line(&client.read_line());
-    }
-    for client in &mut clients {
-        assert_clock_line(&client.read_line());
-    }
+    testkit::same_job::clock2_serves_many_clients_at_once(CLOCK2);
 }
 
 #[test]
 fn a_client_that_leaves_ends_only_its_own_handler_quietly() {
-    let mut server = Server::start(CLOCK2, &[]);
-    let mut staying = server.connect();
-    let mut leaving = server.connect();
-    assert_clock_line(&staying.read_line());
-    assert_clock_line(&leaving.read_line());
-    drop(leaving);
-    // The other client keeps getting the time, well past the moment the
-    // server's next write to the one that left failed.
-    for _ in 0..3 {
-        assert_clock_line(&staying.read_line());
-    }
-    assert!(
-        server.program.child.try_wait().unwrap().is_none(),
-        "clock2 exited"
-    );
-    server.program.child.kill().unwrap();
-    let (_, _, err) = server.program.finish();
-    assert_eq!(err, "", "a departing client is not an error");
+    testkit::same_job::clock2_a_client_that_leaves_ends_only_its_own_handler(CLOCK2);
 }
 
 #[test]

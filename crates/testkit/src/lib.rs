@@ -15,17 +15,22 @@
 //! | [`pipeline`]  | what pipeline2 and pipeline3 share                             |
 //! | [`reverb`]    | the echoes of a shout, for reverb_idle and reverb_wait         |
 //! | [`site`]      | [`Site`](site::Site), a web site on a loopback port, for links and the crawlers |
+//! | [`mirror_site`] | [`MirrorSite`](mirror_site::MirrorSite), any content on any loopback address, for exercise 8.7 |
 //! | [`tree`]      | [`Tree`](tree::Tree), generated directory trees, and what du1 to du4 (and exercise 8.9) share |
 //! | [`photos`]    | JPEG and PNG files made on the spot, for thumbnail            |
+//! | [`same_job`]  | thread versions' tests as functions of the binary, for crates/rustway too |
 
 pub mod cli;
 pub mod clock;
 pub mod countdown;
+pub mod ftp;
+pub mod mirror_site;
 pub mod net;
 pub mod photos;
 pub mod pipeline;
 pub mod process;
 pub mod reverb;
+pub mod same_job;
 pub mod site;
 pub mod tree;
 
