@@ -47,7 +47,7 @@ pub struct ChatArgs {
 const PATIENCE: Duration = Duration::from_secs(300);
 
 /// Lines each talker sends.
-const LINES: usize = 20;
+pub(crate) const LINES: usize = 20;
 
 /// The loads: their name, clients that only listen, clients that talk.
 const LOADS: [(&str, usize, usize); 2] = [("fan-out", 0, 200), ("idle", 2000, 10)];
@@ -137,7 +137,7 @@ struct Client {
 /// client has received all of them. Returns the time of that last part,
 /// and what `/proc/PID/status` says of server `pid` then, while all are
 /// connected.
-fn load(
+pub(crate) fn load(
     addr: SocketAddr,
     listeners: usize,
     talkers: usize,

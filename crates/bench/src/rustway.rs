@@ -706,7 +706,7 @@ fn crawl2(bins: &Bins, args: &RustwayArgs, delay: Duration) -> Result<Row, Strin
 /// client has entered, and the server's peak memory.
 fn chat(bins: &Bins, args: &RustwayArgs) -> Result<Row, String> {
     const CLIENTS: usize = 200;
-    const LINES: usize = 20;
+    const LINES: usize = crate::chat::LINES;
     procs::ensure_open_files(CLIENTS as u64 + 100)?;
     let scratch = tempfile::tempdir().map_err(|err| err.to_string())?;
     let mut times: [Vec<Duration>; 4] = Default::default();
@@ -718,9 +718,10 @@ fn chat(bins: &Bins, args: &RustwayArgs) -> Result<Row, String> {
         }
         for case in order {
             let server = start_server(bins, args, case, "chat", &[], scratch.path())?;
-            let time = fan_out(server.addr, CLIENTS, LINES)?;
+            // `bench chat`'s fan-out load: every client talks.
+            let (time, status) = crate::chat::load(server.addr, 0, CLIENTS, server.pid)?;
             times[case].push(time);
-            peaks[case].push(procs::peak_kib(server.pid).unwrap_or(0));
+            peaks[case].push(status.hwm_kib);
         }
     }
     let column = |case: usize| match times[case].is_empty() {
@@ -741,125 +742,6 @@ fn chat(bins: &Bins, args: &RustwayArgs) -> Result<Row, String> {
         goal: "faster than Go".to_string(),
         met,
     })
-}
-
-/// The fan-out load: `clients` connections on one mio poll; once all are
-/// greeted and have heard a ping (so all have entered), each sends `lines`
-/// lines; returns the time until every client has heard every line.
-fn fan_out(addr: std::net::SocketAddr, clients: usize, lines: usize) -> Result<Duration, String> {
-    use mio::{Events, Interest, Poll, Token};
-    use std::io::{ErrorKind, Read, Write};
-    let fail = |what: &str, err: std::io::Error| format!("chat load: {what}: {err}");
-    let mut poll = Poll::new().map_err(|err| fail("poll", err))?;
-    let mut streams = Vec::new();
-    for i in 0..clients {
-        let std = std::net::TcpStream::connect(addr).map_err(|err| fail("connect", err))?;
-        std.set_nonblocking(true)
-            .map_err(|err| fail("nonblocking", err))?;
-        let mut stream = mio::net::TcpStream::from_std(std);
-        poll.registry()
-            .register(&mut stream, Token(i), Interest::READABLE)
-            .map_err(|err| fail("register", err))?;
-        streams.push(stream);
-    }
-    // Per client: a partial line, and what it heard: greeted, pinged, lines.
-    type Heard = (bool, bool, usize);
-    let mut partial = vec![Vec::new(); clients];
-    let mut heard = vec![(false, false, 0usize); clients];
-    let mut events = Events::with_capacity(1024);
-    let mut buf = vec![0; 64 * 1024];
-    let mut pump = |streams: &mut [mio::net::TcpStream],
-                    heard: &mut [Heard],
-                    until: &dyn Fn(&[Heard]) -> bool,
-                    timeout: Duration|
-     -> Result<bool, String> {
-        let deadline = Instant::now() + timeout;
-        while !until(heard) {
-            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
-                return Ok(false);
-            };
-            poll.poll(&mut events, Some(left))
-                .map_err(|err| fail("poll", err))?;
-            for event in &events {
-                let i = event.token().0;
-                loop {
-                    match streams[i].read(&mut buf) {
-                        Ok(0) => return Err("chat load: the server hung up".to_string()),
-                        Ok(n) => partial[i].extend_from_slice(&buf[..n]),
-                        Err(err) if err.kind() == ErrorKind::WouldBlock => break,
-                        Err(err) => return Err(fail("read", err)),
-                    }
-                }
-                let mut start = 0;
-                while let Some(end) = partial[i][start..].iter().position(|&b| b == b'\n') {
-                    let line = &partial[i][start..start + end];
-                    if line.starts_with(b"You are ") {
-                        heard[i].0 = true;
-                    } else if line.ends_with(b": ping") {
-                        heard[i].1 = true;
-                    } else if line.windows(7).any(|w| w == b": talk ") {
-                        heard[i].2 += 1;
-                    }
-                    start += end + 1;
-                }
-                partial[i].drain(..start);
-            }
-        }
-        Ok(true)
-    };
-    let send = |stream: &mut mio::net::TcpStream, mut line: &[u8]| -> Result<(), String> {
-        while !line.is_empty() {
-            match stream.write(line) {
-                Ok(n) => line = &line[n..],
-                Err(err) if err.kind() == ErrorKind::WouldBlock => {
-                    thread::sleep(Duration::from_millis(1))
-                }
-                Err(err) => return Err(fail("write", err)),
-            }
-        }
-        Ok(())
-    };
-    let patience = Duration::from_secs(120);
-    if !pump(
-        &mut streams,
-        &mut heard,
-        &|h| h.iter().all(|c| c.0),
-        patience,
-    )? {
-        return Err("chat load: not every client was greeted".to_string());
-    }
-    let deadline = Instant::now() + patience;
-    while !heard.iter().all(|c| c.1) {
-        if Instant::now() > deadline {
-            return Err("chat load: not every client entered".to_string());
-        }
-        send(&mut streams[clients - 1], b"ping\n")?;
-        pump(
-            &mut streams,
-            &mut heard,
-            &|h| h.iter().all(|c| c.1),
-            Duration::from_millis(200),
-        )?;
-    }
-    let start = Instant::now();
-    for n in 0..lines {
-        for stream in streams.iter_mut() {
-            send(stream, format!("talk {n}\n").as_bytes())?;
-        }
-    }
-    let want = clients * lines;
-    if !pump(
-        &mut streams,
-        &mut heard,
-        &|h| h.iter().all(|c| c.2 == want),
-        patience,
-    )? {
-        let least = heard.iter().map(|c| c.2).min().unwrap_or(0);
-        return Err(format!(
-            "chat load: a client heard only {least} of {want} lines"
-        ));
-    }
-    Ok(start.elapsed())
 }
 
 /// chat after a crowd: 3,000 clients connect and leave at once; the time

@@ -1,5 +1,6 @@
 //! chat as its clients see it, over real loopback sockets: who hears what,
 //! in which order, and what one client that stops reading does to all.
+//! (The tests chat_tokio shares, and `Chatter`, live in `testkit::same_job`.)
 
 use std::io::Write;
 use std::net::Shutdown;
@@ -8,157 +9,24 @@ use std::time::{Duration, Instant};
 
 use testkit::cli::{assert_help_and_version, go_log_message};
 use testkit::net::{assert_a_long_line_resets, assert_listen_failures};
+use testkit::same_job::{self, Chatter, SILENCE};
 use testkit::{Client, PATIENCE, Program, Server, threads_of};
 
 const CHAT: &str = env!("CARGO_BIN_EXE_chat");
 
-/// How long a silence must last before we call it a stall.
-const SILENCE: Duration = Duration::from_secs(3);
-
-/// A chat client: a connection, and the address the server calls it by.
-struct Chatter {
-    client: Client,
-    who: String,
-}
-
-impl Chatter {
-    /// Connects and checks the greeting, `You are ADDR`.
-    fn join(server: &Server) -> Chatter {
-        let client = server.connect();
-        let who = client.stream.local_addr().unwrap().to_string();
-        let mut chatter = Chatter { client, who };
-        chatter.hears(&format!("You are {}", chatter.who));
-        chatter
-    }
-
-    /// Asserts that the next line this client receives is `line`.
-    fn hears(&mut self, line: &str) {
-        let got = self.client.read_line();
-        assert_eq!(
-            String::from_utf8_lossy(&got),
-            format!("{line}\n"),
-            "what {} heard",
-            self.who
-        );
-    }
-
-    /// Sends `bytes` as they are.
-    fn sends(&mut self, bytes: &[u8]) {
-        self.client.stream.write_all(bytes).unwrap();
-    }
-
-    /// Says `line` and hears it back, which proves this client is in the
-    /// set (the broadcaster sends a message to its sender too).
-    fn says(&mut self, line: &str) {
-        self.sends(format!("{line}\n").as_bytes());
-        self.hears(&format!("{}: {line}", self.who));
-    }
-
-    /// Asserts that nothing comes within `SILENCE`.
-    fn hears_nothing(&mut self) {
-        let got = self.client.read_line_within(SILENCE);
-        assert!(got.is_err(), "{} heard {got:?}", self.who);
-    }
-}
-
-/// The transcript of Go's server: A connects, then B; A says `hi from a`,
-/// B says `hello a` and leaves. A's screen, byte for byte.
 #[test]
 fn the_go_transcript_of_two_clients() {
-    let server = Server::start(CHAT, &[]);
-    let mut a = Chatter::join(&server);
-    // A's handler enters A in the set just after greeting it: two channel
-    // sends. Give it a moment, as the person at terminal 2 would, so that
-    // A hears B arrive.
-    thread::sleep(Duration::from_millis(300));
-    let mut b = Chatter::join(&server);
-    let (a_who, b_who) = (a.who.clone(), b.who.clone());
-    a.hears(&format!("{b_who} has arrived"));
-    a.sends(b"hi from a\n");
-    a.hears(&format!("{a_who}: hi from a"));
-    b.hears(&format!("{a_who}: hi from a"));
-    b.sends(b"hello a\n");
-    b.hears(&format!("{b_who}: hello a"));
-    b.client.stream.shutdown(Shutdown::Write).unwrap();
-    assert_eq!(b.client.read_to_end(), b"", "B hears nothing after leaving");
-    a.hears(&format!("{b_who}: hello a"));
-    a.hears(&format!("{b_who} has left"));
-    a.hears_nothing();
+    same_job::chat_the_go_transcript_of_two_clients(CHAT);
 }
 
-/// Three clients: each hears every message (its own too), the arrivals
-/// after its own and the departures, in order; a newcomer never hears its
-/// own arrival; a trailing `\r` is dropped; an over-long line ends its
-/// sender's session, as Go's bufio.Scanner stops at 64 KiB.
 #[test]
 fn three_clients_hear_arrivals_messages_and_departures_in_order() {
-    let server = Server::start(CHAT, &[]);
-    let mut a = Chatter::join(&server);
-    a.says("a here");
-
-    let mut b = Chatter::join(&server);
-    let b_who = b.who.clone();
-    a.hears(&format!("{b_who} has arrived"));
-    b.sends(b"b here\r\n");
-    a.hears(&format!("{b_who}: b here"));
-    b.hears(&format!("{b_who}: b here"));
-
-    let mut c = Chatter::join(&server);
-    let c_who = c.who.clone();
-    a.hears(&format!("{c_who} has arrived"));
-    b.hears(&format!("{c_who} has arrived"));
-    c.says("c here");
-    a.hears(&format!("{c_who}: c here"));
-    b.hears(&format!("{c_who}: c here"));
-
-    // A says goodbye and leaves; B and C hear it go.
-    let a_who = a.who.clone();
-    a.says("bye");
-    a.client.stream.shutdown(Shutdown::Write).unwrap();
-    assert_eq!(a.client.read_to_end(), b"");
-    for other in [&mut b, &mut c] {
-        other.hears(&format!("{a_who}: bye"));
-        other.hears(&format!("{a_who} has left"));
-    }
-
-    // C sends a line of 64 KiB: its scanner stops, and C is gone.
-    let mut long = vec![b'x'; common::MAX_SCAN_TOKEN_SIZE];
-    long.push(b'\n');
-    c.sends(&long);
-    b.hears(&format!("{c_who} has left"));
-
-    // B is alone now, and still chatting.
-    b.says("anyone?");
-    b.hears_nothing();
+    same_job::chat_three_clients_hear_arrivals_messages_and_departures_in_order(CHAT);
 }
 
-/// A client that vanishes with a reset (SO_LINGER 0, as a crashed machine
-/// or a killed process behind a firewall would) is announced as gone, and
-/// the others carry on.
 #[test]
 fn a_client_that_resets_its_connection_has_left() {
-    let server = Server::start(CHAT, &[]);
-    let mut a = Chatter::join(&server);
-    a.says("a here");
-    let mut b = Chatter::join(&server);
-    let b_who = b.who.clone();
-    a.hears(&format!("{b_who} has arrived"));
-    b.says("b here");
-    a.hears(&format!("{b_who}: b here"));
-
-    let c = Chatter::join(&server);
-    let c_who = c.who.clone();
-    a.hears(&format!("{c_who} has arrived"));
-    b.hears(&format!("{c_who} has arrived"));
-    let socket = socket2::SockRef::from(&c.client.stream);
-    socket.set_linger(Some(Duration::ZERO)).unwrap();
-    drop(c); // closes with RST, not FIN
-
-    a.hears(&format!("{c_who} has left"));
-    b.hears(&format!("{c_who} has left"));
-    b.sends(b"still here\n");
-    a.hears(&format!("{b_who}: still here"));
-    b.hears(&format!("{b_who}: still here"));
+    same_job::chat_a_client_that_resets_its_connection_has_left(CHAT);
 }
 
 /// The book's weakness, shown: one client that never reads fills its

@@ -1,76 +1,33 @@
 //! crawl2 against a local site: it prints each reachable URL once, keeps
-//! at most 20 fetches in flight, and exits 0 when done.
+//! at most 20 fetches in flight, and exits 0 when done. (The tests
+//! crawl2_tokio shares live in `testkit::same_job`.)
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use testkit::Program;
-use testkit::cli::go_log_message;
 use testkit::site::{Link, Page, Site};
+use testkit::{Program, same_job};
 
 const CRAWL2: &str = env!("CARGO_BIN_EXE_crawl2");
 
-/// Runs crawl2 from the site's `/` to the end; returns the URLs it printed
-/// (checked to be each printed once) and the messages it logged.
+/// Runs crawl2 from the site's `/` to the end: `same_job::crawl`.
 fn crawl(site: &Site, args: &[&str]) -> (BTreeSet<String>, Vec<String>) {
-    let start = site.url("/");
-    let mut all = vec![start.as_str()];
-    all.extend_from_slice(args);
-    let (status, out, err) = Program::start(CRAWL2, &all).finish();
-    assert!(status.success(), "{status}: {err}");
-    let out = String::from_utf8(out).unwrap();
-    let mut urls = BTreeSet::new();
-    for line in out.lines() {
-        assert!(urls.insert(line.to_string()), "printed twice: {line}");
-    }
-    let messages = err
-        .split_inclusive('\n')
-        .map(|line| go_log_message(line).to_string())
-        .collect();
-    (urls, messages)
+    same_job::crawl(CRAWL2, site, args)
 }
 
 #[test]
 fn prints_each_reachable_url_once_and_exits_0() {
-    let site = Site::generated(300, Duration::ZERO, false);
-    let (urls, mut messages) = crawl(&site, &[]);
-    assert_eq!(urls, site.reachable(None));
-    assert!(urls.len() > 600, "{}", urls.len());
-    messages.sort();
-    assert_eq!(
-        messages,
-        [
-            r#"Get "mailto:x@y.z": unsupported protocol scheme "mailto""#.to_string(),
-            format!("getting {}: 404 Not Found", site.url("/missing.html")),
-        ]
-    );
+    same_job::crawl2_prints_each_reachable_url_once_and_exits_0(CRAWL2);
 }
 
 #[test]
 fn never_more_than_20_fetches_in_flight() {
-    let site = Site::generated(300, Duration::from_millis(20), false);
-    let (urls, _) = crawl(&site, &[]);
-    assert_eq!(urls, site.reachable(None));
-    let most = site.max_in_flight();
-    assert!((2..=20).contains(&most), "{most} requests at once");
-
-    let site = Site::generated(100, Duration::from_millis(20), false);
-    let (urls, _) = crawl(&site, &["--concurrency", "3"]);
-    assert_eq!(urls, site.reachable(None));
-    let most = site.max_in_flight();
-    assert!((2..=3).contains(&most), "{most} requests at once");
+    same_job::crawl2_never_more_than_20_fetches_in_flight(CRAWL2);
 }
 
 #[test]
 fn a_page_that_never_answers_times_out_and_the_crawl_ends() {
-    let site = Site::generated(50, Duration::ZERO, true);
-    let (urls, messages) = crawl(&site, &["--timeout", "1s"]);
-    assert_eq!(urls, site.reachable(None));
-    let hang = format!(
-        "Get \"{}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
-        site.url("/hang.html")
-    );
-    assert!(messages.contains(&hang), "{messages:?}");
+    same_job::crawl2_a_page_that_never_answers_times_out(CRAWL2);
 }
 
 #[test]
@@ -205,13 +162,12 @@ fn the_urls_and_errors_of_go() {
 
 #[test]
 fn not_a_url_is_gos_unsupported_protocol_scheme() {
-    let (status, out, err) = Program::start(CRAWL2, &["notaurl"]).finish();
-    assert!(status.success(), "{status}");
-    assert_eq!(String::from_utf8(out).unwrap(), "notaurl\n");
-    assert_eq!(
-        go_log_message(&err),
-        "Get \"notaurl\": unsupported protocol scheme \"\""
-    );
+    same_job::crawl2_not_a_url_is_gos_unsupported_protocol_scheme(CRAWL2);
+}
+
+#[test]
+fn a_refused_connection_in_gos_words() {
+    same_job::crawl2_a_refused_connection_in_gos_words(CRAWL2);
 }
 
 /// `--timeout 0s` is no limit, as Go's `Client.Timeout` of 0.

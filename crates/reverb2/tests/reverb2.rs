@@ -1,6 +1,6 @@
 //! reverb2 as a client sees it: the echoes of successive shouts overlap.
+//! (The tests reverb2_tokio shares live in `testkit::same_job`.)
 
-use std::collections::HashSet;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::thread;
@@ -9,63 +9,23 @@ use std::time::{Duration, Instant};
 use socket2::{Domain, Socket, Type};
 use testkit::net::{assert_a_long_line_resets, assert_listen_failures};
 use testkit::reverb::assert_a_long_line_cuts_off_the_echoes;
-use testkit::{PATIENCE, Server};
+use testkit::{PATIENCE, Server, same_job};
 
 const REVERB2: &str = env!("CARGO_BIN_EXE_reverb2");
 
 #[test]
 fn the_echoes_of_two_shouts_overlap() {
-    let server = Server::start(REVERB2, &["--delay", "1s"]);
-    let mut client = server.connect();
-    client.stream.write_all(b"One\nTwo\n").unwrap();
-    let lines: Vec<Vec<u8>> = (0..6).map(|_| client.read_line()).collect();
-    let at = |line: &[u8]| lines.iter().position(|l| l == line).unwrap();
-    // Both shouts are echoed in full...
-    for line in ["ONE", "One", "one", "TWO", "Two", "two"] {
-        assert!(
-            lines.contains(&format!("\t {line}\n").into_bytes()),
-            "{line}"
-        );
-    }
-    // ...and the second is heard while the first is still fading, where
-    // reverb1 would finish "one" before it started "TWO".
-    assert!(at(b"\t TWO\n") < at(b"\t one\n"), "no overlap: {lines:?}");
+    same_job::reverb2_the_echoes_of_two_shouts_overlap(REVERB2);
 }
 
 #[test]
 fn the_end_of_input_cuts_off_pending_echoes() {
-    let server = Server::start(REVERB2, &["--delay", "2s"]);
-    let mut client = server.connect();
-    client.stream.write_all(b"Hello?\n").unwrap();
-    client.stream.shutdown(Shutdown::Write).unwrap();
-    // The server closes the connection at once; the quiet echo, due after
-    // four seconds, never comes.
-    let reply = client.read_to_end();
-    assert!(b"\t HELLO?\n".starts_with(&reply), "{reply:?}");
+    same_job::reverb2_the_end_of_input_cuts_off_pending_echoes(REVERB2);
 }
 
 #[test]
 fn each_echo_line_arrives_whole() {
-    let server = Server::start(REVERB2, &["--delay", "10ms"]);
-    let mut client = server.connect();
-    // Many long shouts at once: their echoes race for the connection.
-    let shouts: Vec<String> = (0..40)
-        .map(|i| format!("{i}:{}", "Ab".repeat(2000)))
-        .collect();
-    let mut expected = HashSet::new();
-    for shout in &shouts {
-        client
-            .stream
-            .write_all(format!("{shout}\n").as_bytes())
-            .unwrap();
-        expected.insert(format!("\t {}\n", shout.to_uppercase()));
-        expected.insert(format!("\t {shout}\n"));
-        expected.insert(format!("\t {}\n", shout.to_lowercase()));
-    }
-    for _ in 0..shouts.len() * 3 {
-        let line = String::from_utf8(client.read_line()).unwrap();
-        assert!(expected.contains(&line), "a mixed line: {:.60}...", line);
-    }
+    same_job::reverb2_each_echo_line_arrives_whole(REVERB2);
 }
 
 /// Go's scan ends at a line over 64 KiB, and its `Close` with the rest of

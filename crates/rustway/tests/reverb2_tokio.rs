@@ -27,6 +27,21 @@ fn each_echo_line_arrives_whole() {
     same_job::reverb2_each_echo_line_arrives_whole(EXE);
 }
 
+/// Go's scan ends at a line over 64 KiB, and its `Close` with the rest of
+/// the line unread resets the connection (reverb2's test of the same name).
+#[test]
+fn a_line_over_64_kib_resets_the_connection() {
+    let server = Server::start(EXE, &[]);
+    testkit::net::assert_a_long_line_resets(&server.addr);
+}
+
+/// And the echoes still sleeping write nothing more (reverb2's test).
+#[test]
+fn a_long_line_cuts_off_the_echoes_under_way() {
+    let server = Server::start(EXE, &["--delay", "2s"]);
+    testkit::reverb::assert_a_long_line_cuts_off_the_echoes(&server.addr);
+}
+
 #[test]
 fn a_listen_failure_is_one_log_line_and_exit_status_1() {
     assert_listen_failures(EXE);

@@ -59,8 +59,7 @@ pub fn clock2_a_client_that_leaves_ends_only_its_own_handler(exe: &str) {
     assert_eq!(err, "", "a departing client is not an error");
 }
 
-/// reverb2: the echoes of two shouts overlap. (For crates/reverb2's
-/// `the_echoes_of_two_shouts_overlap` to call too.)
+/// reverb2: the echoes of two shouts overlap.
 pub fn reverb2_the_echoes_of_two_shouts_overlap(exe: &str) {
     use std::io::Write;
     let server = Server::start(exe, &["--delay", "1s"]);
@@ -68,18 +67,19 @@ pub fn reverb2_the_echoes_of_two_shouts_overlap(exe: &str) {
     client.stream.write_all(b"One\nTwo\n").unwrap();
     let lines: Vec<Vec<u8>> = (0..6).map(|_| client.read_line()).collect();
     let at = |line: &[u8]| lines.iter().position(|l| l == line).unwrap();
+    // Both shouts are echoed in full...
     for line in ["ONE", "One", "one", "TWO", "Two", "two"] {
         assert!(
             lines.contains(&format!("\t {line}\n").into_bytes()),
             "{line}"
         );
     }
-    // The second is heard while the first is still fading.
+    // ...and the second is heard while the first is still fading, where
+    // reverb1 would finish "one" before it started "TWO".
     assert!(at(b"\t TWO\n") < at(b"\t one\n"), "no overlap: {lines:?}");
 }
 
-/// reverb2: the end of input cuts off pending echoes. (For crates/reverb2's
-/// `the_end_of_input_cuts_off_pending_echoes`.)
+/// reverb2: the end of input cuts off pending echoes.
 pub fn reverb2_the_end_of_input_cuts_off_pending_echoes(exe: &str) {
     use std::io::Write;
     let server = Server::start(exe, &["--delay", "2s"]);
@@ -93,11 +93,12 @@ pub fn reverb2_the_end_of_input_cuts_off_pending_echoes(exe: &str) {
 }
 
 /// reverb2: each echo line arrives whole, though many race for the
-/// connection. (For crates/reverb2's `each_echo_line_arrives_whole`.)
+/// connection.
 pub fn reverb2_each_echo_line_arrives_whole(exe: &str) {
     use std::io::Write;
     let server = Server::start(exe, &["--delay", "10ms"]);
     let mut client = server.connect();
+    // Many long shouts at once: their echoes race for the connection.
     let shouts: Vec<String> = (0..40)
         .map(|i| format!("{i}:{}", "Ab".repeat(2000)))
         .collect();
@@ -160,8 +161,7 @@ fn name_lines(names: &[std::path::PathBuf]) -> String {
 
 /// thumbnail (main.go, the default variant): each thumbnail's name in the
 /// input's order, each failure logged in Go's words, and nothing else
-/// changed. (For crates/thumbnail's
-/// `prints_each_name_logs_each_failure_and_goes_on`.)
+/// changed.
 pub fn thumbnail_prints_each_name_logs_each_failure_and_goes_on(exe: &str) {
     use crate::photos::{bad_inputs, photos, snapshot};
     let dir = tempfile::tempdir().unwrap();
@@ -174,6 +174,7 @@ pub fn thumbnail_prints_each_name_logs_each_failure_and_goes_on(exe: &str) {
 
     let (code, out, log) = run_with_input(exe, &[], name_lines(&input).as_bytes());
     assert_eq!(code, 0);
+    // In order: one file after another.
     assert_eq!(String::from_utf8(out).unwrap(), name_lines(&thumbs));
     let messages: Vec<String> = bad.into_iter().map(|(_, m)| m).collect();
     assert_eq!(log, messages);
@@ -187,8 +188,8 @@ pub fn thumbnail_prints_each_name_logs_each_failure_and_goes_on(exe: &str) {
 
 /// thumbnail: a line longer than Go's 64 KiB ends the input with
 /// `bufio.Scanner: token too long` and exit status 1, once the names
-/// before it are done. (For crates/thumbnail's
-/// `a_line_too_long_ends_the_input_after_the_names_before_it_in_every_variant`.)
+/// before it are done; the names after it are never read. (crates/thumbnail
+/// runs it for `--variant 1`, the default, and checks the other variants.)
 pub fn thumbnail_a_line_too_long_ends_the_input(exe: &str) {
     let dir = tempfile::tempdir().unwrap();
     let (files, thumbs) = crate::photos::photos(dir.path(), 2);
@@ -206,8 +207,9 @@ pub fn thumbnail_a_line_too_long_ends_the_input(exe: &str) {
     assert_eq!(String::from_utf8(out).unwrap(), name_lines(&thumbs[..1]));
 }
 
-/// thumbnail: `thumbnail < /tmp` fails to read, and says so as Go does.
-/// (For crates/thumbnail's `a_directory_on_standard_input_is_a_read_error`.)
+/// thumbnail: `thumbnail < /tmp` fails to read, and says so as Go does, in
+/// one log line and nothing else. (crates/thumbnail checks the other
+/// variants.)
 pub fn thumbnail_a_directory_on_standard_input_is_a_read_error(exe: &str) {
     let dir = tempfile::tempdir().unwrap();
     let output = std::process::Command::new(exe)
@@ -223,9 +225,11 @@ pub fn thumbnail_a_directory_on_standard_input_is_a_read_error(exe: &str) {
     assert!(output.stdout.is_empty());
 }
 
-/// Runs crawler `exe` from the site's `/` to the end; returns the URLs it
-/// printed (checked to be each printed once) and the messages it logged.
-fn crawl(
+/// Runs crawler `exe` from the site's `/` to the end, with `args` after the
+/// URL; asserts exit status 0; returns the URLs it printed (checked to be
+/// each printed once) and the messages it logged (each checked to be one Go
+/// `log` line).
+pub fn crawl(
     exe: &str,
     site: &crate::site::Site,
     args: &[&str],
@@ -248,7 +252,6 @@ fn crawl(
 }
 
 /// crawl2: each reachable URL printed once, Go's errors logged, exit 0.
-/// (For crates/crawl2's `prints_each_reachable_url_once_and_exits_0`.)
 pub fn crawl2_prints_each_reachable_url_once_and_exits_0(exe: &str) {
     let site = crate::site::Site::generated(300, std::time::Duration::ZERO, false);
     let (urls, mut messages) = crawl(exe, &site, &[]);
@@ -265,7 +268,6 @@ pub fn crawl2_prints_each_reachable_url_once_and_exits_0(exe: &str) {
 }
 
 /// crawl2: never more than 20 fetches (or `--concurrency`) in flight.
-/// (For crates/crawl2's `never_more_than_20_fetches_in_flight`.)
 pub fn crawl2_never_more_than_20_fetches_in_flight(exe: &str) {
     use std::time::Duration;
     let site = crate::site::Site::generated(300, Duration::from_millis(20), false);
@@ -281,8 +283,7 @@ pub fn crawl2_never_more_than_20_fetches_in_flight(exe: &str) {
 }
 
 /// crawl2: a page that never answers times out in Go's words, and the
-/// crawl ends. (For crates/crawl2's
-/// `a_page_that_never_answers_times_out_and_the_crawl_ends`.)
+/// crawl ends.
 pub fn crawl2_a_page_that_never_answers_times_out(exe: &str) {
     let site = crate::site::Site::generated(50, std::time::Duration::ZERO, true);
     let (urls, messages) = crawl(exe, &site, &["--timeout", "1s"]);
@@ -294,8 +295,7 @@ pub fn crawl2_a_page_that_never_answers_times_out(exe: &str) {
     assert!(messages.contains(&hang), "{messages:?}");
 }
 
-/// crawl2: not a URL is Go's `unsupported protocol scheme ""`. (For
-/// crates/crawl2's `not_a_url_is_gos_unsupported_protocol_scheme`.)
+/// crawl2: not a URL is Go's `unsupported protocol scheme ""`.
 pub fn crawl2_not_a_url_is_gos_unsupported_protocol_scheme(exe: &str) {
     let (status, out, err) = Program::start(exe, &["notaurl"]).finish();
     assert!(status.success(), "{status}");
@@ -359,7 +359,8 @@ impl Chatter {
         self.client.stream.write_all(bytes).unwrap();
     }
 
-    /// Says `line` and hears it back (a message goes to its sender too).
+    /// Says `line` and hears it back, which proves this client is in the
+    /// set (the broadcaster sends a message to its sender too).
     pub fn says(&mut self, line: &str) {
         self.sends(format!("{line}\n").as_bytes());
         self.hears(&format!("{}: {line}", self.who));
@@ -372,11 +373,14 @@ impl Chatter {
     }
 }
 
-/// chat: the transcript of Go's server, A's screen byte for byte. (For
-/// crates/chat's `the_go_transcript_of_two_clients`.)
+/// chat: the transcript of Go's server: A connects, then B; A says `hi
+/// from a`, B says `hello a` and leaves. A's screen, byte for byte.
 pub fn chat_the_go_transcript_of_two_clients(exe: &str) {
     let server = Server::start(exe, &[]);
     let mut a = Chatter::join(&server);
+    // chat's handler enters A in the set just after greeting it: two channel
+    // sends. Give it a moment, as the person at terminal 2 would, so that A
+    // hears B arrive. (chat_tokio greets A once it is in the set.)
     std::thread::sleep(std::time::Duration::from_millis(300));
     let mut b = Chatter::join(&server);
     let (a_who, b_who) = (a.who.clone(), b.who.clone());
@@ -393,19 +397,22 @@ pub fn chat_the_go_transcript_of_two_clients(exe: &str) {
     a.hears_nothing();
 }
 
-/// chat: three clients hear arrivals, messages and departures in order.
-/// (For crates/chat's
-/// `three_clients_hear_arrivals_messages_and_departures_in_order`.)
+/// chat: three clients; each hears every message (its own too), the
+/// arrivals after its own and the departures, in order; a newcomer never
+/// hears its own arrival; a trailing `\r` is dropped; an over-long line ends
+/// its sender's session, as Go's bufio.Scanner stops at 64 KiB.
 pub fn chat_three_clients_hear_arrivals_messages_and_departures_in_order(exe: &str) {
     let server = Server::start(exe, &[]);
     let mut a = Chatter::join(&server);
     a.says("a here");
+
     let mut b = Chatter::join(&server);
     let b_who = b.who.clone();
     a.hears(&format!("{b_who} has arrived"));
     b.sends(b"b here\r\n");
     a.hears(&format!("{b_who}: b here"));
     b.hears(&format!("{b_who}: b here"));
+
     let mut c = Chatter::join(&server);
     let c_who = c.who.clone();
     a.hears(&format!("{c_who} has arrived"));
@@ -413,6 +420,8 @@ pub fn chat_three_clients_hear_arrivals_messages_and_departures_in_order(exe: &s
     c.says("c here");
     a.hears(&format!("{c_who}: c here"));
     b.hears(&format!("{c_who}: c here"));
+
+    // A says goodbye and leaves; B and C hear it go.
     let a_who = a.who.clone();
     a.says("bye");
     a.client.stream.shutdown(std::net::Shutdown::Write).unwrap();
@@ -426,12 +435,15 @@ pub fn chat_three_clients_hear_arrivals_messages_and_departures_in_order(exe: &s
     long.push(b'\n');
     c.sends(&long);
     b.hears(&format!("{c_who} has left"));
+
+    // B is alone now, and still chatting.
     b.says("anyone?");
     b.hears_nothing();
 }
 
-/// chat: a client that resets its connection has left. (For crates/chat's
-/// `a_client_that_resets_its_connection_has_left`.)
+/// chat: a client that vanishes with a reset (SO_LINGER 0, as a crashed
+/// machine or a killed process behind a firewall would) is announced as
+/// gone, and the others carry on.
 pub fn chat_a_client_that_resets_its_connection_has_left(exe: &str) {
     let server = Server::start(exe, &[]);
     let mut a = Chatter::join(&server);

@@ -75,7 +75,11 @@ async fn handle_conn(conn: TcpStream, delay: Duration) {
         tokio::spawn(echo(Arc::clone(&c), shout, delay));
     }
     // NOTE: ignoring potential errors from input.Err()
-    c.lock().await.take(); // c.Close(): the echoes still due find it closed
+    // c.Close(): the echoes still due find it closed. forget(), not drop:
+    // dropping a write half sends a FIN first, where unread input means a reset.
+    if let Some(output) = c.lock().await.take() {
+        output.forget();
+    }
 }
 
 /// Go's `fmt.Fprintln(c, "\t", s)`: one line, written whole while the
