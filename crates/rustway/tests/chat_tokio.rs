@@ -39,7 +39,7 @@ fn a_listen_failure_is_one_log_line_and_exit_status_1() {
 
 #[test]
 fn help_and_version() {
-    same_job::assert_help_and_version(EXE, "chat", "chat_tokio");
+    testkit::cli::assert_help_and_version_of(EXE, "chat", "chat_tokio");
 }
 
 /// The scenario of chat's `a_client_that_never_reads_stalls_everyone`,

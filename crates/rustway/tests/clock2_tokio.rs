@@ -28,7 +28,7 @@ fn a_listen_failure_is_one_log_line_and_exit_status_1() {
 
 #[test]
 fn help_and_version() {
-    same_job::assert_help_and_version(EXE, "clock2", "clock2_tokio");
+    testkit::cli::assert_help_and_version_of(EXE, "clock2", "clock2_tokio");
 }
 
 /// Past the thread version's ceiling (about 16,000 threads on a common

@@ -35,7 +35,7 @@ fn a_refused_connection_in_gos_words() {
 
 #[test]
 fn help_and_version() {
-    same_job::assert_help_and_version(EXE, "crawl2", "crawl2_tokio");
+    testkit::cli::assert_help_and_version_of(EXE, "crawl2", "crawl2_tokio");
 }
 
 #[test]

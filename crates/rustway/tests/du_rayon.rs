@@ -22,7 +22,7 @@ fn a_missing_root_is_reported_in_gos_words() {
 
 #[test]
 fn help_version_and_bad_flags() {
-    testkit::same_job::assert_help_and_version(EXE, "du1", "du_rayon");
+    testkit::cli::assert_help_and_version_of(EXE, "du1", "du_rayon");
 }
 
 #[test]

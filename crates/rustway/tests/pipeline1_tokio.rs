@@ -20,7 +20,7 @@ fn a_full_disk_is_one_line_and_exit_1() {
 
 #[test]
 fn help_and_version() {
-    same_job::assert_help_and_version(EXE, "pipeline1", "pipeline1_tokio");
+    testkit::cli::assert_help_and_version_of(EXE, "pipeline1", "pipeline1_tokio");
 }
 
 #[test]

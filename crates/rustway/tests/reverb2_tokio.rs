@@ -49,7 +49,7 @@ fn a_listen_failure_is_one_log_line_and_exit_status_1() {
 
 #[test]
 fn help_and_version() {
-    same_job::assert_help_and_version(EXE, "reverb2", "reverb2_tokio");
+    testkit::cli::assert_help_and_version_of(EXE, "reverb2", "reverb2_tokio");
 }
 
 /// Past the thread version's ceiling: 20,000 echoes pending at once.

@@ -23,7 +23,7 @@ fn a_directory_on_standard_input_is_a_read_error() {
 
 #[test]
 fn help_and_version() {
-    same_job::assert_help_and_version(EXE, "thumbnail", "thumbnail_rayon");
+    testkit::cli::assert_help_and_version_of(EXE, "thumbnail", "thumbnail_rayon");
 }
 
 #[test]

@@ -22,11 +22,18 @@ pub fn go_log_message(text: &str) -> &str {
 /// listing, `--version` prints `NAME VERSION`, and an unknown flag is a
 /// usage error (exit status 2), not a panic.
 pub fn assert_help_and_version(exe: &str, name: &str) {
+    assert_help_and_version_of(exe, name, name);
+}
+
+/// [`assert_help_and_version`] for a program named other than its listing,
+/// such as a Rust-way binary: `--help` names `gopl.io/ch8/{listing}`,
+/// `--version` prints `{name} VERSION`.
+pub fn assert_help_and_version_of(exe: &str, listing: &str, name: &str) {
     let (status, out, _) = Program::start(exe, &["--help"]).finish();
     let help = String::from_utf8(out).expect("help is text");
     assert!(status.success());
     assert!(help.contains("Usage:"), "{help}");
-    assert!(help.contains(&format!("gopl.io/ch8/{name}")), "{help}");
+    assert!(help.contains(&format!("gopl.io/ch8/{listing}")), "{help}");
 
     let (status, out, _) = Program::start(exe, &["--version"]).finish();
     assert!(status.success());

@@ -7,24 +7,6 @@ use crate::Server;
 use crate::clock::assert_clock_line;
 use crate::process::Program;
 
-/// Asserts that a Rust-way binary `exe` explains itself as its thread
-/// version does: `--help` names the book's listing `gopl.io/ch8/{listing}`,
-/// `--version` prints `{name} VERSION`, an unknown flag is a usage error.
-pub fn assert_help_and_version(exe: &str, listing: &str, name: &str) {
-    let (status, out, _) = Program::start(exe, &["--help"]).finish();
-    let help = String::from_utf8(out).expect("help is text");
-    assert!(status.success());
-    assert!(help.contains("Usage:"), "{help}");
-    assert!(help.contains(&format!("gopl.io/ch8/{listing}")), "{help}");
-    let (status, out, _) = Program::start(exe, &["--version"]).finish();
-    assert!(status.success());
-    let version = String::from_utf8(out).expect("version is text");
-    assert!(version.starts_with(&format!("{name} ")), "{version}");
-    let (status, _, err) = Program::start(exe, &["--no-such-flag"]).finish();
-    assert_eq!(status.code(), Some(2), "{err}");
-    assert!(!err.contains("panicked"), "{err}");
-}
-
 /// clock2: every client hears the time while all of them are connected.
 pub fn clock2_serves_many_clients_at_once(exe: &str) {
     let server = Server::start(exe, &[]);
