@@ -24,7 +24,6 @@
 //! | `links.Extract(url)`; `log.Print(err)`   | `links::extract(url)`; `common::log_print!("{err}")` |
 
 use std::collections::HashSet;
-use std::time::Duration;
 
 use clap::Parser;
 use crossbeam_channel::bounded;
@@ -74,10 +73,8 @@ struct Args {
     #[arg(required = true)]
     urls: Vec<String>,
 
-    /// How long one fetch may take, at most a year (e.g. 500ms, 10s); 0s
-    /// for no limit, as Go's http.Get (Client.Timeout 0 means none)
-    #[arg(long, default_value = "30s", value_parser = flags::duration)]
-    timeout: Duration,
+    #[command(flatten)]
+    fetch: flags::Fetch,
 
     #[command(flatten)]
     threads: flags::MaxThreads,
@@ -88,6 +85,6 @@ fn command_line() -> Args {
     common::raise_open_file_limit(); // as every Go program does at start
     let args = Args::parse();
     common::threads::set_budget(args.threads.budget());
-    links::set_timeout(args.timeout);
+    links::set_timeout(args.fetch.timeout);
     args
 }

@@ -20,7 +20,6 @@
 //! | `for ; n > 0; n-- { list := <-worklist` | `while n > 0 { worklist.recv()` ... `n -= 1 }`      |
 
 use std::collections::HashSet;
-use std::time::Duration;
 
 use clap::Parser;
 use crossbeam_channel::{Receiver, Sender, bounded};
@@ -42,7 +41,7 @@ fn main() {
     let args = command_line();
     // tokens is a counting semaphore used to
     // enforce a limit of 20 concurrent requests.
-    let tokens = bounded::<()>(args.concurrency);
+    let tokens = bounded::<()>(args.crawl.concurrency);
     let (worklist_tx, worklist) = bounded::<Vec<String>>(0);
     let mut n = 0; // number of pending sends to worklist
 
@@ -50,7 +49,7 @@ fn main() {
     n += 1;
     let tx = worklist_tx.clone();
     common::go(move || {
-        let _ = tx.send(args.urls);
+        let _ = tx.send(args.crawl.urls);
     });
 
     // Crawl the web concurrently.
@@ -79,19 +78,11 @@ fn main() {
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-    /// Where to start, such as https://gopl.io/
-    #[arg(required = true)]
-    urls: Vec<String>,
+    #[command(flatten)]
+    crawl: flags::Crawl,
 
-    /// The most fetches at once, 1 to 1000 (the book's 20 tokens)
-    #[arg(long, default_value_t = 20,
-          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
-    concurrency: usize,
-
-    /// How long one fetch may take, at most a year (e.g. 500ms, 10s); 0s
-    /// for no limit, as Go's http.Get (Client.Timeout 0 means none)
-    #[arg(long, default_value = "30s", value_parser = flags::duration)]
-    timeout: Duration,
+    #[command(flatten)]
+    fetch: flags::Fetch,
 
     #[command(flatten)]
     threads: flags::MaxThreads,
@@ -102,6 +93,6 @@ fn command_line() -> Args {
     common::raise_open_file_limit(); // as every Go program does at start
     let args = Args::parse();
     common::threads::set_budget(args.threads.budget());
-    links::set_timeout(args.timeout);
+    links::set_timeout(args.fetch.timeout);
     args
 }

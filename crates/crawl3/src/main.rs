@@ -22,7 +22,6 @@
 
 use std::collections::HashSet;
 use std::thread;
-use std::time::Duration;
 
 use clap::Parser;
 use crossbeam_channel::bounded;
@@ -43,11 +42,11 @@ fn main() {
     // Add command-line arguments to worklist.
     let tx = worklist_tx.clone();
     common::go(move || {
-        let _ = tx.send(args.urls);
+        let _ = tx.send(args.crawl.urls);
     });
 
     // Create 20 crawler threads to fetch each unseen link.
-    for _ in 0..args.concurrency {
+    for _ in 0..args.crawl.concurrency {
         let (unseen_links, worklist) = (unseen_links.clone(), worklist_tx.clone());
         // A fixed number, each for ever: outside the thread budget.
         thread::spawn(move || {
@@ -74,26 +73,18 @@ fn main() {
     }
 }
 
-/// Crawls the web from the given URLs with 20 crawler threads, and never
-/// stops (^C stops it): gopl.io/ch8/crawl3.
+/// Crawls the web from the given URLs with 20 crawler threads (see
+/// --concurrency), and never stops (^C stops it): gopl.io/ch8/crawl3.
 ///
 /// It prints each URL it crawls and logs each error on standard error.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-    /// Where to start, such as https://gopl.io/
-    #[arg(required = true)]
-    urls: Vec<String>,
+    #[command(flatten)]
+    crawl: flags::Crawl,
 
-    /// How many crawler threads fetch at once, 1 to 1000 (the book's 20)
-    #[arg(long, default_value_t = 20,
-          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
-    concurrency: usize,
-
-    /// How long one fetch may take, at most a year (e.g. 500ms, 10s); 0s
-    /// for no limit, as Go's http.Get (Client.Timeout 0 means none)
-    #[arg(long, default_value = "30s", value_parser = flags::duration)]
-    timeout: Duration,
+    #[command(flatten)]
+    fetch: flags::Fetch,
 
     #[command(flatten)]
     threads: flags::MaxThreads,
@@ -104,6 +95,6 @@ fn command_line() -> Args {
     common::raise_open_file_limit(); // as every Go program does at start
     let args = Args::parse();
     common::threads::set_budget(args.threads.budget());
-    links::set_timeout(args.timeout);
+    links::set_timeout(args.fetch.timeout);
     args
 }

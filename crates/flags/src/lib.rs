@@ -1,6 +1,7 @@
 //! The command-line flags several programs share, each with a range that
-//! no typed value can leave: `--max-threads`, durations and ticks; and
-//! paths, which may be empty.
+//! no typed value can leave: `--max-threads`, durations and ticks; the
+//! crawlers' start URLs, `--concurrency` and `--timeout`; and paths, which
+//! may be empty.
 //!
 //! The listings never see these; only the programs' `main.rs` do.
 
@@ -72,6 +73,34 @@ fn parse_max_threads(text: &str) -> Result<usize, String> {
     }
 }
 
+/// The start URLs and `--concurrency` of the crawlers that bound their
+/// fetches: crawl2, crawl3, and those grown from them (`#[command(flatten)]`,
+/// beside [`Fetch`]). crawl2 holds that many tokens, crawl3 runs that many
+/// crawler threads, each fetching one page at a time: either way, that many
+/// fetches at once.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Crawl {
+    /// Where to start, such as https://gopl.io/
+    #[allow(rustdoc::bare_urls)] // --help shows it as it is written
+    #[arg(required = true)]
+    pub urls: Vec<String>,
+
+    /// The most fetches at once, 1 to 1000 (the book's 20)
+    #[arg(long, default_value_t = 20,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
+    pub concurrency: usize,
+}
+
+/// The `--timeout` flag, for every program that fetches web pages: the
+/// crawlers and fetch_mirrors (`#[command(flatten)]`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Fetch {
+    /// How long one fetch may take, at most a year (e.g. 500ms, 10s); 0s
+    /// for no limit, as Go's http.Get (Client.Timeout 0 means none)
+    #[arg(long, default_value = "30s", value_parser = duration)]
+    pub timeout: Duration,
+}
+
 /// A path argument that may be empty, as Go takes `du1 ""` (and then fails
 /// to open it: `open : no such file or directory`); clap's own `PathBuf`
 /// parser refuses an empty one as a missing value. Use it as
@@ -124,6 +153,69 @@ mod tests {
             "the tick must be longer than zero"
         );
         assert!(parse_tick("soon").is_err());
+    }
+
+    /// A crawler's command line, as crawl2's: its URLs, then the flags.
+    #[derive(clap::Parser)]
+    struct Crawler {
+        #[command(flatten)]
+        crawl: Crawl,
+        #[command(flatten)]
+        fetch: Fetch,
+    }
+
+    fn crawler(args: &[&str]) -> Result<Crawler, String> {
+        use clap::Parser;
+        let args = ["crawl"].iter().chain(args);
+        Crawler::try_parse_from(args).map_err(|err| err.to_string())
+    }
+
+    #[test]
+    fn crawl_flags_have_defaults_and_ranges() {
+        let c = crawler(&["https://gopl.io/"]).unwrap();
+        assert_eq!(c.crawl.urls, ["https://gopl.io/"]);
+        assert_eq!(c.crawl.concurrency, 20);
+        assert_eq!(c.fetch.timeout, Duration::from_secs(30));
+
+        let c = crawler(&["a", "b", "--concurrency", "1000", "--timeout", "0s"]).unwrap();
+        assert_eq!(c.crawl.urls, ["a", "b"]);
+        assert_eq!(c.crawl.concurrency, 1000);
+        assert_eq!(c.fetch.timeout, Duration::ZERO); // no limit
+
+        let err = |args: &[&str]| crawler(args).err().unwrap_or_default();
+        assert!(err(&[]).contains("<URLS>..."), "{}", err(&[]));
+        for (bad, why) in [
+            ("0", "0 is not in 1..=1000"),
+            ("1001", "1001 is not in 1..=1000"),
+            ("x", "invalid digit found in string"),
+        ] {
+            let err = err(&["u", "--concurrency", bad]);
+            let want = format!("invalid value '{bad}' for '--concurrency <CONCURRENCY>': {why}");
+            assert!(err.contains(&want), "{err}");
+        }
+        for (bad, why) in [
+            ("soon", "expected number at 0"),
+            ("400y", "longer than a year"),
+        ] {
+            let err = err(&["u", "--timeout", bad]);
+            let want = format!("invalid value '{bad}' for '--timeout <TIMEOUT>': {why}");
+            assert!(err.contains(&want), "{err}");
+        }
+    }
+
+    #[test]
+    fn crawl_help_says_each_rule_once() {
+        let help = crawler(&["--help"]).err().unwrap_or_default();
+        for line in [
+            "--concurrency <CONCURRENCY>",
+            "The most fetches at once, 1 to 1000 (the book's 20)",
+            "[default: 20]",
+            "--timeout <TIMEOUT>",
+            "0s for no limit, as Go's http.Get",
+            "[default: 30s]",
+        ] {
+            assert_eq!(help.matches(line).count(), 1, "{line:?} in {help}");
+        }
     }
 
     #[test]

@@ -28,7 +28,6 @@
 use std::collections::HashSet;
 use std::io::Read;
 use std::thread;
-use std::time::Duration;
 
 use clap::Parser;
 use crossbeam_channel::{Receiver, Sender, bounded, select};
@@ -73,11 +72,11 @@ fn crawl(url: &str, c: &Crawler) -> Vec<String> {
 
 fn main() {
     let args = command_line();
-    let agent = links::agent(args.timeout);
+    let agent = links::agent(args.fetch.timeout);
     let (done_tx, done) = bounded::<()>(0);
     let crawler = Crawler {
         agent: agent.clone(),
-        tokens: bounded::<()>(args.concurrency), // the counting semaphore, as in crawl2
+        tokens: bounded::<()>(args.crawl.concurrency), // the counting semaphore, as in crawl2
         done: done.clone(),
     };
 
@@ -96,7 +95,7 @@ fn main() {
     n += 1;
     let tx = worklist_tx.clone();
     common::go(move || {
-        let _ = tx.send(args.urls);
+        let _ = tx.send(args.crawl.urls);
     });
 
     let mut seen = HashSet::new();
@@ -132,19 +131,11 @@ fn main() {
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-    /// Where to start, such as https://gopl.io/
-    #[arg(required = true)]
-    urls: Vec<String>,
+    #[command(flatten)]
+    crawl: flags::Crawl,
 
-    /// The most fetches at once, 1 to 1000 (the book's 20 tokens)
-    #[arg(long, default_value_t = 20,
-          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
-    concurrency: usize,
-
-    /// How long one fetch may take, at most a year (e.g. 500ms, 10s); 0s
-    /// for no limit, as Go's http.Get (Client.Timeout 0 means none)
-    #[arg(long, default_value = "30s", value_parser = flags::duration)]
-    timeout: Duration,
+    #[command(flatten)]
+    fetch: flags::Fetch,
 
     #[command(flatten)]
     threads: flags::MaxThreads,

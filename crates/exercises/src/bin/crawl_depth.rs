@@ -20,7 +20,6 @@
 //! | `go func() { worklist <- work{d + 1, crawl(link)} }()` | `common::go_queued(move \|\| ...)`, as in crawl2 |
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use clap::Parser;
 use crossbeam_channel::{Receiver, Sender, bounded};
@@ -49,7 +48,7 @@ fn crawl(url: &str, print: bool, tokens: &(Sender<()>, Receiver<()>)) -> Vec<Str
 
 fn main() {
     let args = command_line();
-    let tokens = bounded::<()>(args.concurrency); // the counting semaphore, as in crawl2
+    let tokens = bounded::<()>(args.crawl.concurrency); // the counting semaphore, as in crawl2
     let (worklist_tx, worklist) = bounded::<Work>(0);
     let mut n = 0; // number of pending sends to worklist
 
@@ -57,7 +56,7 @@ fn main() {
     n += 1;
     let tx = worklist_tx.clone();
     common::go(move || {
-        let links = args.urls;
+        let links = args.crawl.urls;
         let _ = tx.send(Work { depth: 0, links });
     });
 
@@ -97,24 +96,16 @@ fn main() {
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-    /// Where to start, such as https://gopl.io/
-    #[arg(required = true)]
-    urls: Vec<String>,
-
     /// How many links deep to go, 0 to 1000: 0 fetches the start URLs alone
     #[arg(long, default_value_t = 3,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=1000))]
     depth: usize,
 
-    /// The most fetches at once, 1 to 1000 (the book's 20 tokens)
-    #[arg(long, default_value_t = 20,
-          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
-    concurrency: usize,
+    #[command(flatten)]
+    crawl: flags::Crawl,
 
-    /// How long one fetch may take, at most a year (e.g. 500ms, 10s); 0s
-    /// for no limit, as Go's http.Get (Client.Timeout 0 means none)
-    #[arg(long, default_value = "30s", value_parser = flags::duration)]
-    timeout: Duration,
+    #[command(flatten)]
+    fetch: flags::Fetch,
 
     #[command(flatten)]
     threads: flags::MaxThreads,
@@ -125,6 +116,6 @@ fn command_line() -> Args {
     common::raise_open_file_limit(); // as every Go program does at start
     let args = Args::parse();
     common::threads::set_budget(args.threads.budget());
-    links::set_timeout(args.timeout);
+    links::set_timeout(args.fetch.timeout);
     args
 }

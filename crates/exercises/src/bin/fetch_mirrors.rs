@@ -31,7 +31,7 @@ use crossbeam_channel::bounded;
 
 fn main() -> ExitCode {
     let args = command_line();
-    match mirrored_query(&args.mirrors, args.timeout) {
+    match mirrored_query(&args.mirrors, args.fetch.timeout) {
         Ok(body) => {
             common::must_write(common::stdout().write_all(&body));
             ExitCode::SUCCESS
@@ -89,10 +89,8 @@ struct Args {
     #[arg(required = true)]
     mirrors: Vec<String>,
 
-    /// How long one fetch may take, at most a year (e.g. 500ms, 10s); 0s
-    /// for no limit, as Go's http.Get (Client.Timeout 0 means none)
-    #[arg(long, default_value = "30s", value_parser = flags::duration)]
-    timeout: Duration,
+    #[command(flatten)]
+    fetch: flags::Fetch,
 
     #[command(flatten)]
     threads: flags::MaxThreads,

@@ -21,7 +21,6 @@
 use std::collections::HashSet;
 use std::error::Error as _;
 use std::sync::Arc;
-use std::time::Duration;
 
 use clap::Parser;
 use reqwest::{Client, StatusCode, Url, redirect};
@@ -34,19 +33,11 @@ use tokio::task::JoinSet;
 #[derive(Parser)]
 #[command(name = "crawl2_tokio", version)]
 struct Args {
-    /// Where to start, such as https://gopl.io/
-    #[arg(required = true)]
-    urls: Vec<String>,
+    #[command(flatten)]
+    crawl: flags::Crawl,
 
-    /// The most fetches at once, 1 to 1000 (the book's 20 tokens)
-    #[arg(long, default_value_t = 20,
-          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
-    concurrency: usize,
-
-    /// How long one fetch may take, at most a year (e.g. 500ms, 10s); 0s
-    /// for no limit, as Go's http.Get
-    #[arg(long, default_value = "30s", value_parser = flags::duration)]
-    timeout: Duration,
+    #[command(flatten)]
+    fetch: flags::Fetch,
 }
 
 fn main() {
@@ -55,13 +46,13 @@ fn main() {
     // ring as rustls's crypto: reqwest is built without one of its own.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut client = Client::builder().redirect(redirect::Policy::limited(10));
-    if !args.timeout.is_zero() {
-        client = client.timeout(args.timeout);
+    if !args.fetch.timeout.is_zero() {
+        client = client.timeout(args.fetch.timeout);
     }
     let client = client
         .build()
         .unwrap_or_else(|err| common::log_fatal!("{err}"));
-    rustway::runtime().block_on(crawl_all(client, args.urls, args.concurrency));
+    rustway::runtime().block_on(crawl_all(client, args.crawl.urls, args.crawl.concurrency));
 }
 
 /// The book's `main` from the worklist on.
