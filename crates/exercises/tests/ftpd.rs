@@ -7,8 +7,10 @@ use std::fs;
 use std::io::Write;
 use std::os::unix::fs::symlink;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use testkit::ftp::{Control, Ftpd, have_python};
 use testkit::{PATIENCE, Program};
@@ -170,6 +172,27 @@ assert get(f, 'active.txt') == b'sent actively'
     );
 }
 
+/// Replies are not held back by Nagle's algorithm: `226` after `150` would
+/// otherwise wait for the client's delayed ACK, about 40 ms a transfer
+/// (ftplib waits for `226` before the next RETR), so 50 RETRs take 2 s.
+#[test]
+fn small_files_come_back_to_back() {
+    need_python!();
+    let ftpd = Ftpd::start(FTPD, &[], fill);
+    ftpd.python(
+        r#"
+import time
+f = login()
+get(f, 'hello.txt')
+start = time.monotonic()
+for _ in range(50):
+    assert get(f, 'hello.txt') == b'hello\nworld\n'
+took = time.monotonic() - start
+assert took < 1.0, f'50 RETRs of a small file took {took:.2f} s'
+"#,
+    );
+}
+
 #[test]
 fn five_megabytes_round_trip_byte_for_byte_with_rest() {
     need_python!();
@@ -269,6 +292,126 @@ assert get(f, 'secret-link') == b'mine now'
     assert_eq!(fs::read_to_string(&outside_abs).unwrap(), "SECRET");
     assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 1);
     assert!(!ftpd.root.path().parent().unwrap().join("new.txt").exists());
+}
+
+/// A local user (not a client: FTP makes no symlinks) swaps the directory a
+/// client is in for a symlink out, absolute or relative, between two
+/// commands: nothing is read, listed or written through it. Nor can a name
+/// RNFR took while the directory was real be renamed through it by RNTO,
+/// which the server once allowed, moving the file outside into the root.
+#[test]
+fn a_directory_swapped_for_a_symlink_out_between_commands_is_never_followed() {
+    need_python!();
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("file.txt"), "SECRET").unwrap();
+    fs::create_dir(outside.path().join("sub")).unwrap();
+    let ftpd = Ftpd::start(FTPD, &["--write"], |root| {
+        fill(root);
+        fs::write(root.join("pub/file.txt"), "inside").unwrap();
+        fs::create_dir(root.join("pub/sub")).unwrap();
+    });
+    // Both temporary directories are in the same one.
+    let relative = Path::new("..").join(outside.path().file_name().unwrap());
+    let script = r#"
+pub, away = os.path.join(ROOT, 'pub'), os.path.join(ROOT, 'pub.away')
+f = login()
+for target in [OUTSIDE_DIR, RELATIVE]:
+    f.cwd('/pub')
+    assert get(f, 'file.txt') == b'inside'
+    f.sendcmd('RNFR file.txt')
+    os.rename(pub, away)                        # the local user's swap
+    os.symlink(target, pub)
+    refused('550', f.sendcmd, 'RNTO /stolen.txt')
+    for name in ['file.txt', '/pub/file.txt', 'sub/../file.txt']:
+        refused('550', get, f, name)
+        refused('550', f.size, name)
+        refused('550', f.sendcmd, 'MDTM ' + name)
+        refused('550', f.sendcmd, 'MLST ' + name)
+        refused('550', put, f, name, b'x')
+        refused('550', f.storbinary, 'APPE ' + name, io.BytesIO(b'x'))
+        refused('550', f.delete, name)
+        refused('550', f.rename, name, '/mine.txt')
+    for name in ['', '.', 'sub', '/pub', '/pub/sub']:
+        refused('550', f.retrlines, ('LIST ' + name).strip())
+        refused('550', f.nlst, name)
+        refused('550', f.cwd, name or '.')
+    refused('550', put, f, 'new.txt', b'x')
+    refused('550', f.mkd, 'new')
+    refused('550', f.rmd, 'sub')
+    assert 'pub' not in f.nlst('/'), f.nlst('/')
+    os.remove(pub)
+    os.rename(away, pub)
+f.cwd('/')
+assert get(f, 'pub/file.txt') == b'inside'     # and the session goes on
+"#
+    .replace(
+        "OUTSIDE_DIR",
+        &format!("{:?}", outside.path().to_str().unwrap()),
+    )
+    .replace("RELATIVE", &format!("{:?}", relative.to_str().unwrap()));
+    ftpd.python(&script);
+    // Outside, all is as it was; inside, nothing came in.
+    assert_eq!(
+        fs::read_to_string(outside.path().join("file.txt")).unwrap(),
+        "SECRET"
+    );
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 2);
+    assert_eq!(fs::read_dir(outside.path().join("sub")).unwrap().count(), 0);
+    assert!(!ftpd.root.path().join("stolen.txt").exists());
+}
+
+/// The race itself: a thread exchanges a directory and a symlink out, as
+/// fast as it can, while a client retrieves a file in that directory again
+/// and again, for two seconds. Each retrieval gets the file inside or is
+/// refused; none gets the one outside. (The server that checked, then
+/// opened by the path, sent it 3 to 18 times in 4 runs of 5.)
+#[test]
+fn a_directory_swapped_for_a_symlink_out_during_retrievals_is_never_followed() {
+    need_python!();
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("f.txt"), "SECRET").unwrap();
+    let ftpd = Ftpd::start(FTPD, &[], |root| {
+        fs::create_dir(root.join("race")).unwrap();
+        fs::write(root.join("race/f.txt"), "inside").unwrap();
+        symlink(outside.path(), root.join("link")).unwrap();
+    });
+    let (race, link) = (ftpd.root.path().join("race"), ftpd.root.path().join("link"));
+    let stop = Arc::new(AtomicBool::new(false));
+    let swapper = thread::spawn({
+        let stop = Arc::clone(&stop);
+        move || {
+            let (mut swaps, started) = (0u64, Instant::now());
+            // Bounded by time too, should the client fail.
+            while !stop.load(Ordering::Relaxed) && started.elapsed() < Duration::from_secs(10) {
+                let (cwd, exchange) = (rustix::fs::CWD, rustix::fs::RenameFlags::EXCHANGE);
+                rustix::fs::renameat_with(cwd, &race, cwd, &link, exchange).expect("an exchange");
+                swaps += 1;
+            }
+            swaps
+        }
+    });
+    let out = ftpd.python(
+        r#"
+f = login()
+counts = {'inside': 0, 'SECRET': 0, 'refused': 0}
+end = time.time() + 2
+while time.time() < end:
+    try:
+        counts[get(f, 'race/f.txt').decode()] += 1
+    except ftplib.error_perm:
+        counts['refused'] += 1
+print(counts['inside'], counts['SECRET'], counts['refused'])
+"#,
+    );
+    stop.store(true, Ordering::Relaxed);
+    let swaps = swapper.join().unwrap();
+    let counts: Vec<u64> = out.split_whitespace().map(|n| n.parse().unwrap()).collect();
+    let [inside, secret, refused] = counts[..] else {
+        panic!("{out}");
+    };
+    eprintln!("{swaps} swaps; retrievals: {inside} inside, {secret} outside, {refused} refused");
+    assert!(swaps > 0 && inside + refused > 0, "{out}");
+    assert_eq!(secret, 0, "the file outside was sent {secret} times");
 }
 
 #[test]

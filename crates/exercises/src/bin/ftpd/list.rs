@@ -1,7 +1,8 @@
 //! Directory listings as clients parse them: LIST as `ls -l` prints it,
 //! NLST names only, MLSD and MLST as RFC 3659 facts; and MDTM's time.
 
-use std::fs::{self, Metadata};
+use std::ffi::OsStr;
+use std::fs::{File, Metadata};
 use std::io::{self, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
@@ -9,6 +10,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use jiff::Timestamp;
+use rustix::fs::Dir;
 
 use crate::paths::Root;
 
@@ -27,27 +29,37 @@ pub enum Style {
     },
 }
 
-/// Writes the listing of `real` (a directory, or one file) to `out`, each
-/// line ended by CRLF. Entries are shown as what they lead to; a symlink
-/// that leads outside the root, or nowhere, is left out. A name with a CR
-/// or LF in it, which would break the listing's lines, is left out too.
-pub fn write(root: &Root, real: &Path, style: Style, out: &mut impl Write) -> io::Result<()> {
+/// Writes the listing of `virt`, opened as `opened` (a directory, or one
+/// file) with `meta`, to `out`, each line ended by CRLF. Each entry is
+/// looked up through the root as a client's path would be, and shown as
+/// what it leads to; a symlink that leads outside the root, or nowhere, is
+/// left out. A name with a CR or LF in it, which would break the listing's
+/// lines, is left out too.
+pub fn write(
+    root: &Root,
+    virt: &Path,
+    opened: File,
+    meta: &Metadata,
+    style: Style,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let now = SystemTime::now();
-    let meta = fs::metadata(real)?;
     if !meta.is_dir() {
-        let name = real.file_name().map(OsStrExt::as_bytes).unwrap_or(b"");
-        return entry(name, &meta, style, now, out);
+        let name = virt.file_name().map(OsStrExt::as_bytes).unwrap_or(b"");
+        return entry(name, meta, style, now, out);
     }
-    let mut entries: Vec<_> = fs::read_dir(real)?.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = e.file_name();
-        let path = e.path();
-        if name.as_bytes().iter().any(|&b| b == b'\r' || b == b'\n') || !root.holds(&path) {
+    let mut names: Vec<Vec<u8>> = Dir::new(opened)?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_bytes().to_vec())
+        .filter(|name| name != b"." && name != b"..")
+        .collect();
+    names.sort();
+    for name in names {
+        if name.iter().any(|&b| b == b'\r' || b == b'\n') {
             continue;
         }
-        if let Ok(meta) = fs::metadata(&path) {
-            entry(name.as_bytes(), &meta, style, now, out)?;
+        if let Ok(meta) = root.metadata(&virt.join(OsStr::from_bytes(&name))) {
+            entry(&name, &meta, style, now, out)?;
         }
     }
     Ok(())

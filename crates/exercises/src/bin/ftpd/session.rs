@@ -2,17 +2,15 @@
 //! connection, REST offset) and a handler per command, each answering
 //! with one reply of RFC 959's codes.
 
-use std::fs::{self, File};
-use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::net::{IpAddr, TcpStream};
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::data::{self, Data, Sent};
 use crate::list::{self, Style};
-use crate::paths::{self, Root};
+use crate::paths::{self, Entry, Root, Temp};
 
 /// What every session shares: the command line's settings.
 #[derive(Debug)]
@@ -100,6 +98,7 @@ pub struct Session {
     ascii: bool,
     data: Option<Data>,
     rest: u64,
+    /// What RNFR named, as components under the root: RNTO resolves it.
     rename_from: Option<PathBuf>,
     epsv_all: bool,
     /// Whether the last transfer ended at an ABOR, which its reply follows.
@@ -259,33 +258,35 @@ impl Session {
             },
             "STOR" => self.stor(arg, rest, false),
             "APPE" => self.stor(arg, 0, true),
-            "DELE" => self.change(arg, 250, "Delete operation successful.", |p| {
-                match fs::symlink_metadata(p)?.is_dir() {
-                    true => Err(io::Error::new(
-                        io::ErrorKind::IsADirectory,
-                        "is a directory",
-                    )),
-                    false => fs::remove_file(p),
-                }
-            }),
+            "DELE" => self.change(arg, 250, "Delete operation successful.", Entry::remove_file),
             "MKD" => {
                 let shown = quote(&paths::display(&paths::virtual_path(&self.cwd, arg)));
                 let text = [&shown[..], b" created"].concat();
-                self.change(arg, 257, text, |p| fs::create_dir(p));
+                self.change(arg, 257, text, Entry::create_dir);
             }
-            "RMD" => self.change(arg, 250, "Remove directory operation successful.", |p| {
-                fs::remove_dir(p)
-            }),
+            "RMD" => self.change(
+                arg,
+                250,
+                "Remove directory operation successful.",
+                Entry::remove_dir,
+            ),
             "RNFR" => match self.entry(arg) {
-                Ok(path) if fs::symlink_metadata(&path).is_ok() => {
-                    self.rename_from = Some(path);
+                Ok(entry) if entry.exists() => {
+                    self.rename_from = Some(paths::virtual_path(&self.cwd, arg));
                     self.reply(350, "Ready for RNTO.");
                 }
                 Ok(_) => self.reply(550, "RNFR: no such file or directory."),
                 Err(err) => self.fail(550, "RNFR", &err),
             },
+            // The name RNFR gave is resolved again: its directory may have
+            // been swapped for a symlink since.
             "RNTO" => match from {
-                Some(from) => self.change(arg, 250, "Rename successful.", |p| fs::rename(&from, p)),
+                Some(from) => match self.config.root.entry(&from) {
+                    Ok(from) => {
+                        self.change(arg, 250, "Rename successful.", |to| from.rename_to(to))
+                    }
+                    Err(err) => self.fail(550, "RNTO", &err),
+                },
                 None => self.reply(503, "RNFR required first."),
             },
             _ => self.reply(502, "Command not implemented."),
@@ -355,8 +356,8 @@ impl Session {
 
     fn cwd(&mut self, arg: &[u8]) {
         let virt = paths::virtual_path(&self.cwd, arg);
-        match self.config.root.existing(&virt) {
-            Ok(real) if real.is_dir() => {
+        match self.config.root.metadata(&virt) {
+            Ok(meta) if meta.is_dir() => {
                 self.cwd = virt;
                 self.reply(250, "Directory successfully changed.");
             }
@@ -482,26 +483,31 @@ impl Session {
             arg = arg.get(end + 1..).unwrap_or(b"");
         }
         let virt = paths::virtual_path(&self.cwd, arg);
-        let real = match self.config.root.existing(&virt) {
-            Ok(real) if matches!(style, Style::Facts { .. }) && !real.is_dir() => {
+        let opened = self
+            .config
+            .root
+            .open(&virt)
+            .and_then(|dir| Ok((dir.metadata()?, dir)));
+        let (meta, dir) = match opened {
+            Ok((meta, _)) if matches!(style, Style::Facts { .. }) && !meta.is_dir() => {
                 return self.reply(501, "MLSD: not a directory.");
             }
-            Ok(real) => real,
+            Ok(opened) => opened,
             Err(err) => return self.fail(550, "Listing", &err),
         };
         let Some(mut conn) = self.open_data("Here comes the directory listing.") else {
             return;
         };
         let mut out = BufWriter::new(&mut conn);
+        let root = &self.config.root;
         let written =
-            list::write(&self.config.root, &real, style, &mut out).and_then(|()| out.flush());
+            list::write(root, &virt, dir, &meta, style, &mut out).and_then(|()| out.flush());
         self.transferred(written.map(|()| Sent::Done));
     }
 
     fn mlst(&mut self, arg: &[u8]) {
         let virt = paths::virtual_path(&self.cwd, arg);
-        let meta = self.config.root.existing(&virt).and_then(fs::metadata);
-        match meta {
+        match self.config.root.metadata(&virt) {
             Ok(meta) => {
                 let shown = paths::display(&virt);
                 let write = matches!(self.login, Login::In { write: true });
@@ -514,7 +520,7 @@ impl Session {
 
     fn size_or_mdtm(&mut self, arg: &[u8], mdtm: bool) {
         let virt = paths::virtual_path(&self.cwd, arg);
-        match self.config.root.existing(&virt).and_then(fs::metadata) {
+        match self.config.root.metadata(&virt) {
             // SIZE gives the file's own size in either type, as vsftpd does.
             Ok(meta) if meta.is_file() && !mdtm => self.reply(213, meta.len().to_string()),
             Ok(meta) if meta.is_file() => match list::mdtm(&meta) {
@@ -528,8 +534,7 @@ impl Session {
 
     fn retr(&mut self, arg: &[u8], rest: u64) {
         let virt = paths::virtual_path(&self.cwd, arg);
-        let opened = self.config.root.existing(&virt).and_then(|real| {
-            let file = File::open(real)?;
+        let opened = self.config.root.open(&virt).and_then(|file| {
             let meta = file.metadata()?;
             Ok((file, meta))
         });
@@ -564,17 +569,16 @@ impl Session {
     /// once the client has closed the data connection. A reset or an ABOR
     /// keeps nothing; the file stays as it was.
     fn stor(&mut self, arg: &[u8], rest: u64, append: bool) {
-        let path = match self.entry(arg) {
-            Ok(path) if path.is_dir() => return self.reply(550, "Is a directory."),
-            Ok(path) => path,
+        let virt = paths::virtual_path(&self.cwd, arg);
+        let entry = match self.entry(arg) {
+            Ok(_) if self.config.root.metadata(&virt).is_ok_and(|m| m.is_dir()) => {
+                return self.reply(550, "Is a directory.");
+            }
+            Ok(entry) => entry,
             Err(err) => return self.fail(550, "STOR", &err),
         };
         let start = if append { u64::MAX } else { rest };
-        // What is kept of the old file is read through its name: never a symlink out.
-        if start > 0 && fs::symlink_metadata(&path).is_ok() && !self.config.root.holds(&path) {
-            return self.reply(550, "STOR: outside the FTP root.");
-        }
-        let temp = match temp_beside(&path, start) {
+        let temp = match temp_beside(&self.config.root, &virt, entry, start) {
             Ok(Some(temp)) => temp,
             Ok(None) => return self.reply(554, "REST is beyond the end of the file."),
             Err(err) => return self.fail(550, "STOR", &err),
@@ -584,15 +588,10 @@ impl Session {
         };
         let ctrl = &self.ctrl;
         let mut temp = temp;
-        let received = data::receive(&mut conn, temp.as_file_mut(), self.ascii, || {
-            abort_asked(ctrl)
-        });
+        let received = data::receive(&mut conn, &mut temp.file, self.ascii, || abort_asked(ctrl));
         drop(conn);
         let kept = match received {
-            Ok(Sent::Done) => temp
-                .persist(&path)
-                .map(|_| Sent::Done)
-                .map_err(|err| err.error),
+            Ok(Sent::Done) => temp.keep().map(|()| Sent::Done),
             other => {
                 drop(temp); // removes it, before the reply says so
                 other
@@ -607,16 +606,16 @@ impl Session {
         arg: &[u8],
         code: u16,
         text: impl AsRef<[u8]>,
-        change: impl FnOnce(&Path) -> io::Result<()>,
+        change: impl FnOnce(&Entry) -> io::Result<()>,
     ) {
-        match self.entry(arg).and_then(|path| change(&path)) {
+        match self.entry(arg).and_then(|entry| change(&entry)) {
             Ok(()) => self.reply(code, text),
             Err(err) => self.fail(550, "", &err),
         }
     }
 
     /// The entry `arg` names, for creating, removing or renaming it.
-    fn entry(&self, arg: &[u8]) -> io::Result<PathBuf> {
+    fn entry(&self, arg: &[u8]) -> io::Result<Entry> {
         if arg.is_empty() {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -636,19 +635,15 @@ impl Session {
     }
 }
 
-/// A temporary file beside `path`, holding the first `start` bytes of the
-/// file there (all of them for `u64::MAX`: APPE), or `None` if the file
-/// is shorter than `start`.
-fn temp_beside(path: &Path, start: u64) -> io::Result<Option<tempfile::NamedTempFile>> {
-    let dir = path.parent().unwrap_or(Path::new("/"));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".ftpd-")
-        .suffix(".part")
-        .permissions(fs::Permissions::from_mode(0o644))
-        .tempfile_in(dir)?;
+/// A temporary file beside `entry`, holding the first `start` bytes of
+/// the file `virt` (all of them for `u64::MAX`: APPE), or `None` if the
+/// file is shorter than `start`. What is kept of the old file is read
+/// through the root, as RETR reads: never through a symlink out.
+fn temp_beside(root: &Root, virt: &Path, entry: Entry, start: u64) -> io::Result<Option<Temp>> {
+    let mut temp = entry.temp()?;
     if start > 0 {
-        let copied = match File::open(path) {
-            Ok(old) => io::copy(&mut io::Read::take(old, start), temp.as_file_mut())?,
+        let copied = match root.open(virt) {
+            Ok(old) => io::copy(&mut old.take(start), &mut temp.file)?,
             Err(err) if err.kind() == io::ErrorKind::NotFound => 0,
             Err(err) => return Err(err),
         };
