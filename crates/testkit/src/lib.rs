@@ -24,6 +24,7 @@ pub mod cli;
 pub mod clock;
 pub mod countdown;
 pub mod ftp;
+mod http;
 pub mod mirror_site;
 pub mod net;
 pub mod photos;

@@ -11,12 +11,11 @@
 //! and a script, for the benchmark.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
+
+use crate::http::{HttpServer, Then, response};
 
 /// What the server answers to a request target.
 #[derive(Debug, Clone)]
@@ -34,22 +33,11 @@ pub fn html(text: &str) -> Answer {
     Answer::Body("text/html; charset=utf-8", text.as_bytes().to_vec())
 }
 
-/// What the server has seen.
-#[derive(Debug, Default)]
-struct Stats {
-    in_flight: AtomicUsize,
-    max_in_flight: AtomicUsize,
-    requests: AtomicUsize,
-    targets: Mutex<Vec<String>>,
-}
-
 /// A site served until dropped.
 #[derive(Debug)]
 pub struct MirrorSite {
-    addr: SocketAddr,
-    base: String,
-    stats: Arc<Stats>,
-    stopped: Arc<AtomicBool>,
+    server: HttpServer,
+    targets: Arc<Mutex<Vec<String>>>,
 }
 
 impl MirrorSite {
@@ -62,148 +50,60 @@ impl MirrorSite {
         delay: Duration,
         pages: impl FnOnce(&str) -> Vec<(String, Answer)>,
     ) -> MirrorSite {
-        let listener = TcpListener::bind((ip, 0)).expect("listen on a free port");
-        let addr = listener.local_addr().expect("local_addr");
-        let base = format!("http://{addr}");
-        let site = MirrorSite {
-            addr,
-            stats: Arc::default(),
-            stopped: Arc::default(),
-            base,
-        };
-        let server = Arc::new(Server {
-            pages: pages(&site.base).into_iter().collect(),
-            stats: site.stats.clone(),
-            stopped: site.stopped.clone(),
-            delay,
-        });
-        thread::spawn(move || {
-            for conn in listener.incoming() {
-                if server.stopped.load(Ordering::SeqCst) {
-                    return;
+        let targets = Arc::new(Mutex::new(Vec::new()));
+        let asked = targets.clone();
+        let server = HttpServer::serve(ip, |base| {
+            let pages: HashMap<_, _> = pages(base).into_iter().collect();
+            move |target: &str| {
+                lock(&asked).push(target.to_string());
+                thread::sleep(delay);
+                match pages.get(target).or_else(|| pages.get("*")) {
+                    Some(Answer::Body(kind, body)) => {
+                        let headers = format!("Content-Type: {kind}\r\n");
+                        (response("200 OK", &headers, body), Then::KeepAlive)
+                    }
+                    Some(Answer::Redirect(to)) => {
+                        let headers = format!("Location: {to}\r\n");
+                        (response("302 Found", &headers, b""), Then::KeepAlive)
+                    }
+                    Some(Answer::Hang) => (Vec::new(), Then::Stall),
+                    None => {
+                        let headers = "Content-Type: text/plain\r\n";
+                        let body = b"404 page not found\n";
+                        (response("404 Not Found", headers, body), Then::KeepAlive)
+                    }
                 }
-                let Ok(conn) = conn else { continue };
-                let server = server.clone();
-                // A thread per connection: a test site, bounded by the
-                // mirror under test.
-                thread::spawn(move || server.handle_conn(conn));
             }
         });
-        site
+        MirrorSite { server, targets }
     }
 
     /// The base URL followed by `path`.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+        self.server.url(path)
     }
 
     /// How many requests have arrived so far.
     pub fn requests(&self) -> usize {
-        self.stats.requests.load(Ordering::SeqCst)
+        self.server.requests()
     }
 
     /// The request targets asked so far, in order of arrival.
     pub fn targets(&self) -> Vec<String> {
-        self.stats
-            .targets
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        lock(&self.targets).clone()
     }
 
     /// The most requests the server was answering at once so far (from a
     /// request's arrival until its answer starts, while the client surely
     /// waits).
     pub fn max_in_flight(&self) -> usize {
-        self.stats.max_in_flight.load(Ordering::SeqCst)
+        self.server.max_in_flight()
     }
 }
 
-impl Drop for MirrorSite {
-    fn drop(&mut self) {
-        self.stopped.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr); // wakes the accept loop
-    }
-}
-
-/// What the threads of the server share.
-struct Server {
-    pages: HashMap<String, Answer>,
-    stats: Arc<Stats>,
-    stopped: Arc<AtomicBool>,
-    delay: Duration,
-}
-
-impl Server {
-    /// Answers the requests of one connection, kept alive, until the client
-    /// closes it.
-    fn handle_conn(&self, conn: TcpStream) {
-        let _ = conn.set_read_timeout(Some(Duration::from_secs(60)));
-        let Ok(mut out) = conn.try_clone() else {
-            return;
-        };
-        let mut input = BufReader::new(conn);
-        loop {
-            let mut request = String::new();
-            let mut close = false;
-            loop {
-                let mut line = String::new();
-                match input.read_line(&mut line) {
-                    Ok(0) | Err(_) => return,
-                    Ok(_) if line.trim_end().is_empty() => break,
-                    Ok(_) if request.is_empty() => request = line,
-                    Ok(_) => close |= line.to_ascii_lowercase().starts_with("connection: close"),
-                }
-            }
-            let target = request.split(' ').nth(1).unwrap_or("/").to_string();
-            let Some(response) = self.answer(&target) else {
-                return;
-            };
-            if out.write_all(&response).is_err() || close {
-                return;
-            }
-        }
-    }
-
-    /// The whole response to `target`, after the delay; `None` for a page
-    /// that hangs, once the site is dropped.
-    fn answer(&self, target: &str) -> Option<Vec<u8>> {
-        let stats = &self.stats;
-        stats.requests.fetch_add(1, Ordering::SeqCst);
-        stats
-            .targets
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(target.to_string());
-        let now = stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-        stats.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        thread::sleep(self.delay);
-        let page = self.pages.get(target).or_else(|| self.pages.get("*"));
-        let (status, headers, body) = match page {
-            Some(Answer::Body(kind, body)) => {
-                ("200 OK", format!("Content-Type: {kind}\r\n"), body.clone())
-            }
-            Some(Answer::Redirect(to)) => ("302 Found", format!("Location: {to}\r\n"), Vec::new()),
-            Some(Answer::Hang) => {
-                stats.in_flight.fetch_sub(1, Ordering::SeqCst);
-                while !self.stopped.load(Ordering::SeqCst) {
-                    thread::sleep(Duration::from_millis(20));
-                }
-                return None;
-            }
-            None => (
-                "404 Not Found",
-                "Content-Type: text/plain\r\n".into(),
-                b"404 page not found\n".to_vec(),
-            ),
-        };
-        stats.in_flight.fetch_sub(1, Ordering::SeqCst);
-        let head = format!(
-            "HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\n\r\n",
-            body.len()
-        );
-        Some([head.into_bytes(), body].concat())
-    }
+/// The targets asked, even if a thread panicked holding them.
+fn lock(targets: &Mutex<Vec<String>>) -> std::sync::MutexGuard<'_, Vec<String>> {
+    targets.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// A site of `n` pages, for the benchmark: `/` links to `/page/0.html`;

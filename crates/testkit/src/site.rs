@@ -11,19 +11,13 @@
 //! HTML parser or crawler is involved. The server counts the requests it
 //! is answering at once, so a test sees a crawler's concurrency from the
 //! outside.
-//!
-//! The server is a few lines of std, not tiny_http: tiny_http's thread pool
-//! can leave a new connection unserved for as long as its threads wait on
-//! idle keep-alive connections, which made the crawlers' tests hang now
-//! and then.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
+
+use crate::http::{HttpServer, Then, response};
 
 /// One link of a page: what its `href` says, and the absolute URL a
 /// browser (and Go's `resp.Request.URL.Parse`) makes of it, as a path on
@@ -67,57 +61,26 @@ pub enum Page {
     Stalled(String),
 }
 
-/// What the server has seen.
-#[derive(Debug, Default)]
-struct Stats {
-    in_flight: AtomicUsize,
-    max_in_flight: AtomicUsize,
-    requests: AtomicUsize,
-}
-
 /// A site served on a free loopback port until dropped.
 #[derive(Debug)]
 pub struct Site {
-    addr: SocketAddr,
-    base: String,
     pages: Arc<HashMap<String, Page>>,
-    stats: Arc<Stats>,
-    stopped: Arc<AtomicBool>,
+    server: HttpServer,
 }
 
 impl Site {
     /// Serves `pages` (path → page), each answer after `delay`.
     pub fn serve(pages: Vec<(String, Page)>, delay: Duration) -> Site {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("listen on a free port");
-        let addr = listener.local_addr().expect("local_addr");
-        let site = Site {
-            base: format!("http://{addr}"),
-            addr,
-            pages: Arc::new(pages.into_iter().collect()),
-            stats: Arc::default(),
-            stopped: Arc::default(),
-        };
-        let server = Server {
-            base: site.base.clone(),
-            pages: site.pages.clone(),
-            stats: site.stats.clone(),
-            stopped: site.stopped.clone(),
-            delay,
-        };
-        let server = Arc::new(server);
-        thread::spawn(move || {
-            for conn in listener.incoming() {
-                if server.stopped.load(Ordering::SeqCst) {
-                    return;
-                }
-                let Ok(conn) = conn else { continue };
-                let server = server.clone();
-                // A thread per connection: a test site, bounded by the
-                // crawler under test.
-                thread::spawn(move || server.handle_conn(conn));
+        let pages: Arc<HashMap<_, _>> = Arc::new(pages.into_iter().collect());
+        let server = HttpServer::serve("127.0.0.1", |base| {
+            let (pages, base) = (pages.clone(), base.to_string());
+            move |target: &str| {
+                thread::sleep(delay);
+                let path = target.split('?').next().unwrap_or("/");
+                answer(pages.get(path), &base)
             }
         });
-        site
+        Site { pages, server }
     }
 
     /// A generated site of `n` pages (`/page/0.html` to `/page/{n-1}.html`),
@@ -205,7 +168,7 @@ impl Site {
 
     /// `http://127.0.0.1:PORT` followed by `path`.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+        self.server.url(path)
     }
 
     /// Every URL that a crawl from `/` prints, each once, if it follows
@@ -250,182 +213,66 @@ impl Site {
     /// the answer, a time in which the client is surely waiting: so this
     /// is never more than the client's own count of requests in flight.
     pub fn max_in_flight(&self) -> usize {
-        self.stats.max_in_flight.load(Ordering::SeqCst)
+        self.server.max_in_flight()
     }
 
     /// How many requests have arrived so far.
     pub fn requests(&self) -> usize {
-        self.stats.requests.load(Ordering::SeqCst)
+        self.server.requests()
     }
 }
 
-impl Drop for Site {
-    fn drop(&mut self) {
-        self.stopped.store(true, Ordering::SeqCst);
-        // Wake the accept loop, so that it sees `stopped`.
-        let _ = TcpStream::connect(self.addr);
+/// The whole response with `page` (`None`: a 404), and what the connection
+/// does next; `base` is the site's `http://127.0.0.1:PORT`.
+fn answer(page: Option<&Page>, base: &str) -> (Vec<u8>, Then) {
+    use Then::{Close, KeepAlive, Stall};
+    if let Some(Page::Late(delay, _)) = page {
+        thread::sleep(*delay);
     }
-}
-
-/// What the threads of the server share.
-struct Server {
-    base: String,
-    pages: Arc<HashMap<String, Page>>,
-    stats: Arc<Stats>,
-    stopped: Arc<AtomicBool>,
-    delay: Duration,
-}
-
-impl Server {
-    /// Answers the requests of one connection, kept alive as HTTP/1.1
-    /// allows, until the client closes it.
-    fn handle_conn(&self, conn: TcpStream) {
-        let _ = conn.set_read_timeout(Some(IDLE));
-        let Ok(mut out) = conn.try_clone() else {
-            return;
-        };
-        let mut input = BufReader::new(conn);
-        // A TLS client hello (its first byte 0x16) gets a plain HTTP
-        // answer, as from any HTTP server given TLS.
-        if input.fill_buf().is_ok_and(|buf| buf.first() == Some(&0x16)) {
-            let _ = out.write_all(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
-            return;
+    let html = "Content-Type: text/html\r\n";
+    let longer = |part: &str| format!("{html}Content-Length: {}\r\n", part.len() + 1000);
+    match page {
+        Some(Page::Html(links) | Page::Late(_, links)) => {
+            let mut text = String::from("<!DOCTYPE html>\n<html><body id=\"top\">\n");
+            for link in links {
+                let href = link.href.replace("{base}", base).replace('"', "&quot;");
+                text.push_str(&format!("<p><a href=\"{href}\">a link</a></p>\n"));
+            }
+            text.push_str("<p id=\"end\">The end.</p></body></html>\n");
+            let headers = "Content-Type: text/html; charset=utf-8\r\n";
+            (response("200 OK", headers, text.as_bytes()), KeepAlive)
         }
-        loop {
-            // The request line, then headers up to an empty line (a GET
-            // has no body).
-            let mut request = String::new();
-            let mut close = false;
-            loop {
-                let mut line = String::new();
-                match input.read_line(&mut line) {
-                    Ok(0) | Err(_) => return,
-                    Ok(_) if line.trim_end().is_empty() => break,
-                    Ok(_) if request.is_empty() => request = line,
-                    Ok(_) => close |= line.to_ascii_lowercase().starts_with("connection: close"),
-                }
-            }
-            let target = request.split(' ').nth(1).unwrap_or("/");
-            let path = target.split('?').next().unwrap_or("/");
-            let Some((response, end)) = self.answer(path) else {
-                return;
-            };
-            if out.write_all(&response).is_err() || close {
-                return;
-            }
-            match end {
-                End::KeepAlive => {}
-                End::Close => return,
-                End::Stall => {
-                    while !self.stopped.load(Ordering::SeqCst) {
-                        thread::sleep(Duration::from_millis(20));
-                    }
-                    return;
-                }
-            }
+        Some(Page::Text(text)) => {
+            let headers = "Content-Type: text/plain; charset=utf-8\r\n";
+            (response("200 OK", headers, text.as_bytes()), KeepAlive)
         }
-    }
-
-    /// The whole response to a GET of `path`, after the delay, and what
-    /// the connection does next; `None` for a page that never answers,
-    /// once the site is dropped.
-    fn answer(&self, path: &str) -> Option<(Vec<u8>, End)> {
-        let stats = &self.stats;
-        stats.requests.fetch_add(1, Ordering::SeqCst);
-        let now = stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-        stats.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        thread::sleep(self.delay);
-        let page = self.pages.get(path);
-        if let Some(Page::Late(delay, _)) = page {
-            thread::sleep(*delay);
+        Some(Page::Bytes(bytes)) => (response("200 OK", html, bytes), KeepAlive),
+        Some(Page::Truncated(part)) => (response("200 OK", &longer(part), part.as_bytes()), Close),
+        Some(Page::Stalled(part)) => (response("200 OK", &longer(part), part.as_bytes()), Stall),
+        Some(Page::Redirect(to)) => {
+            let headers = format!("Location: {to}\r\n");
+            (response("302 Found", &headers, b""), KeepAlive)
         }
-        let html = "Content-Type: text/html\r\n";
-        let (status, headers, body, end) = match page {
-            Some(Page::Html(links) | Page::Late(_, links)) => {
-                let mut html = String::from("<!DOCTYPE html>\n<html><body id=\"top\">\n");
-                for link in links {
-                    let href = link
-                        .href
-                        .replace("{base}", &self.base)
-                        .replace('"', "&quot;");
-                    html.push_str(&format!("<p><a href=\"{href}\">a link</a></p>\n"));
-                }
-                html.push_str("<p id=\"end\">The end.</p></body></html>\n");
-                (
-                    "200 OK",
-                    "Content-Type: text/html; charset=utf-8\r\n".to_string(),
-                    html.into_bytes(),
-                    End::KeepAlive,
-                )
-            }
-            Some(Page::Text(text)) => (
-                "200 OK",
-                "Content-Type: text/plain; charset=utf-8\r\n".to_string(),
-                text.clone().into_bytes(),
-                End::KeepAlive,
-            ),
-            Some(Page::Bytes(bytes)) => ("200 OK", html.into(), bytes.clone(), End::KeepAlive),
-            Some(Page::Truncated(part)) => {
-                let headers = format!("{html}Content-Length: {}\r\n", part.len() + 1000);
-                ("200 OK", headers, part.clone().into_bytes(), End::Close)
-            }
-            Some(Page::Stalled(part)) => {
-                let headers = format!("{html}Content-Length: {}\r\n", part.len() + 1000);
-                ("200 OK", headers, part.clone().into_bytes(), End::Stall)
-            }
-            Some(Page::Redirect(to)) => (
-                "302 Found",
-                format!("Location: {to}\r\n"),
-                Vec::new(),
-                End::KeepAlive,
-            ),
-            Some(Page::Hang) => {
-                // Not counted: the client may give up on it at any time.
-                stats.in_flight.fetch_sub(1, Ordering::SeqCst);
-                while !self.stopped.load(Ordering::SeqCst) {
-                    thread::sleep(Duration::from_millis(20));
-                }
-                return None;
-            }
-            None => (
-                "404 Not Found",
-                String::new(),
-                b"404 page not found\n".to_vec(),
-                End::KeepAlive,
-            ),
-        };
-        stats.in_flight.fetch_sub(1, Ordering::SeqCst);
-        let length = match headers.contains("Content-Length") {
-            true => String::new(),
-            false => format!("Content-Length: {}\r\n", body.len()),
-        };
-        let head = format!("HTTP/1.1 {status}\r\n{headers}{length}\r\n");
-        Some(([head.into_bytes(), body].concat(), end))
+        // No answer at all. Not counted in flight: the client may give up
+        // on it at any time.
+        Some(Page::Hang) => (Vec::new(), Stall),
+        None => (
+            response("404 Not Found", "", b"404 page not found\n"),
+            KeepAlive,
+        ),
     }
 }
-
-/// What the server does after an answer.
-enum End {
-    /// Reads the next request.
-    KeepAlive,
-    /// Closes the connection (a truncated body).
-    Close,
-    /// Sends nothing more until the site is dropped (a stalled body).
-    Stall,
-}
-
-/// How long the server keeps an idle connection open.
-const IDLE: Duration = Duration::from_secs(60);
 
 #[cfg(test)]
 mod tests {
-    use std::io::Read;
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
 
     use super::*;
 
     /// The whole response to `GET path`, the connection closed after it.
     fn get(site: &Site, path: &str) -> String {
-        let mut conn = TcpStream::connect(site.addr).expect("connect");
+        let mut conn = TcpStream::connect(site.server.addr).expect("connect");
         let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         conn.write_all(request.as_bytes()).expect("write");
         let mut response = String::new();
