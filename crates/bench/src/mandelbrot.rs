@@ -11,24 +11,20 @@
 //! number of workers in `crates/exercises/docs/mandelbrot-speedup.svg`
 //! (or `--svg`).
 //!
-//! The renderers are the program's own functions, compiled in here from
-//! its source: the exercise is a binary, with no library to depend on.
+//! The renderers are the program's own functions, from the exercises'
+//! library (`exercises::mandelbrot`, which the binary runs too).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::Args;
+use exercises::mandelbrot::{self, SIZE};
 use image::codecs::png::PngEncoder;
 use svg::Document;
 use svg::node::element::{Circle, Line, Polyline, Rectangle, Text};
 
 use crate::procs;
 use crate::stats::{Turns, alternate, median, ratio};
-
-// The program's own code, `main` aside.
-#[allow(dead_code)]
-#[path = "../../exercises/src/bin/mandelbrot.rs"]
-mod program;
 
 /// What `bench mandelbrot` takes.
 #[derive(Args, Debug, Clone)]
@@ -42,9 +38,6 @@ pub struct MandelbrotArgs {
     #[arg(long, value_name = "FILE")]
     pub svg: Option<PathBuf>,
 }
-
-/// The book's width and height.
-const SIZE: u32 = 1024;
 
 /// The numbers of workers measured.
 const WORKERS: [usize; 7] = [1, 2, 4, 8, 16, 32, 64];
@@ -69,8 +62,8 @@ pub fn run(args: &MandelbrotArgs) -> Result<(), String> {
     let runs = alternate(rounds, WORKERS.len() + 1, Turns::Reversed, |case, _| {
         let (start, cpu) = (Instant::now(), procs::cpu_time());
         let img = match case {
-            0 => program::render_sequential(SIZE),
-            i => program::render_parallel(SIZE, WORKERS[i - 1]),
+            0 => mandelbrot::render_sequential(SIZE),
+            i => mandelbrot::render_parallel(SIZE, WORKERS[i - 1]),
         };
         let took = (start.elapsed(), procs::cpu_time().saturating_sub(cpu));
         drop(img);
@@ -85,7 +78,7 @@ pub fn run(args: &MandelbrotArgs) -> Result<(), String> {
         .map(|r| median(&r.iter().map(|t| t.1).collect::<Vec<_>>()))
         .collect();
 
-    let img = program::render_sequential(SIZE);
+    let img = mandelbrot::render_sequential(SIZE);
     let mut encodes = Vec::new();
     for _ in 0..rounds {
         let start = Instant::now();
@@ -131,7 +124,7 @@ pub fn run(args: &MandelbrotArgs) -> Result<(), String> {
     let drawing = plot(&points, cpus, (&title, &subtitle)).to_string();
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)
-        .and_then(|()| program::save(&path, drawing.as_bytes()))
+        .and_then(|()| mandelbrot::save(&path, drawing.as_bytes()))
         .map_err(|err| format!("write {}: {err}", path.display()))?;
     println!("wrote {}", path.display());
     Ok(())
