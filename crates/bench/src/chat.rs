@@ -127,6 +127,7 @@ fn run_once(
 struct Client {
     stream: TcpStream,
     partial: Vec<u8>,
+    lines: u64,
     greeted: bool,
     pinged: bool,
     talk: usize,
@@ -143,45 +144,8 @@ pub(crate) fn load(
     talkers: usize,
     pid: u32,
 ) -> Result<(Duration, procs::Status), String> {
-    let mut poll = Poll::new().map_err(|err| format!("poll: {err}"))?;
-    let mut clients: Vec<Client> = Vec::new();
-    for i in 0..listeners + talkers {
-        let connect = || -> io::Result<TcpStream> {
-            let std_stream = std::net::TcpStream::connect(addr)?;
-            std_stream.set_nonblocking(true)?;
-            let mut stream = TcpStream::from_std(std_stream);
-            poll.registry()
-                .register(&mut stream, Token(i), Interest::READABLE)?;
-            Ok(stream)
-        };
-        let stream = connect().map_err(|err| format!("client {i}: connect: {err}"))?;
-        clients.push(Client {
-            stream,
-            partial: Vec::new(),
-            greeted: false,
-            pinged: false,
-            talk: 0,
-        });
-        // Keep the accept queue short and the client's buffers drained.
-        if i % 100 == 99 {
-            pump(&mut poll, &mut clients, |_| false, Duration::from_millis(1))?;
-        }
-    }
-    let greeted = |cs: &[Client]| cs.iter().all(|c| c.greeted);
-    if !pump(&mut poll, &mut clients, greeted, PATIENCE)? {
-        return Err(format!("not every client was greeted within {PATIENCE:?}"));
-    }
-    // A client has entered once it hears any message: ping until all have.
-    let pinger = clients.len() - 1;
-    let deadline = Instant::now() + PATIENCE;
-    while !clients.iter().all(|c| c.pinged) {
-        if Instant::now() > deadline {
-            return Err(format!("not every client entered within {PATIENCE:?}"));
-        }
-        send(&mut clients[pinger].stream, b"ping\n")?;
-        let pinged = |cs: &[Client]| cs.iter().all(|c| c.pinged);
-        pump(&mut poll, &mut clients, pinged, Duration::from_millis(200))?;
-    }
+    let (mut poll, mut clients) = connect(addr, listeners + talkers)?;
+    enter(&mut poll, &mut clients, PATIENCE)?;
 
     let start = Instant::now();
     let want = talkers * LINES;
@@ -198,6 +162,87 @@ pub(crate) fn load(
     let elapsed = start.elapsed();
     let status = procs::status(pid).map_err(|err| format!("the server's status: {err}"))?;
     Ok((elapsed, status))
+}
+
+/// Connects `clients` clients that only listen and waits until the
+/// arrivals have died down (nothing heard for a second, or `patience`
+/// spent) and all have entered; returns the time from the first connect,
+/// and what `/proc/PID/status` says of server `pid` then.
+pub(crate) fn hold(
+    addr: SocketAddr,
+    clients: usize,
+    pid: u32,
+    patience: Duration,
+) -> Result<(Duration, procs::Status), String> {
+    let start = Instant::now();
+    let (mut poll, mut clients) = connect(addr, clients)?;
+    let heard = |cs: &[Client]| cs.iter().map(|c| c.lines).sum::<u64>();
+    loop {
+        let before = heard(&clients);
+        pump(&mut poll, &mut clients, |_| false, Duration::from_secs(1))?;
+        if heard(&clients) == before {
+            break;
+        }
+        if start.elapsed() > patience {
+            return Err(format!("arrivals still coming after {patience:?}"));
+        }
+    }
+    // Only now: a ping sent while arrivals wait would wait behind them,
+    // and every re-ping adds a line to each client.
+    enter(&mut poll, &mut clients, patience)?;
+    let elapsed = start.elapsed();
+    let status = procs::status(pid).map_err(|err| format!("the server's status: {err}"))?;
+    Ok((elapsed, status))
+}
+
+/// Connects `n` clients, one after another, each registered with the poll.
+fn connect(addr: SocketAddr, n: usize) -> Result<(Poll, Vec<Client>), String> {
+    let mut poll = Poll::new().map_err(|err| format!("poll: {err}"))?;
+    let mut clients: Vec<Client> = Vec::new();
+    for i in 0..n {
+        let connect = || -> io::Result<TcpStream> {
+            let std_stream = std::net::TcpStream::connect(addr)?;
+            std_stream.set_nonblocking(true)?;
+            let mut stream = TcpStream::from_std(std_stream);
+            poll.registry()
+                .register(&mut stream, Token(i), Interest::READABLE)?;
+            Ok(stream)
+        };
+        let stream = connect().map_err(|err| format!("client {i}: connect: {err}"))?;
+        clients.push(Client {
+            stream,
+            partial: Vec::new(),
+            lines: 0,
+            greeted: false,
+            pinged: false,
+            talk: 0,
+        });
+        // Keep the accept queue short and the client's buffers drained.
+        if i % 100 == 99 {
+            pump(&mut poll, &mut clients, |_| false, Duration::from_millis(1))?;
+        }
+    }
+    Ok((poll, clients))
+}
+
+/// Waits until every client is greeted, then has the last one ping until
+/// all have heard it: a client has entered once it hears any message.
+fn enter(poll: &mut Poll, clients: &mut [Client], patience: Duration) -> Result<(), String> {
+    let greeted = |cs: &[Client]| cs.iter().all(|c| c.greeted);
+    if !pump(poll, clients, greeted, patience)? {
+        return Err(format!("not every client was greeted within {patience:?}"));
+    }
+    let pinger = clients.len() - 1;
+    let deadline = Instant::now() + patience;
+    while !clients.iter().all(|c| c.pinged) {
+        if Instant::now() > deadline {
+            return Err(format!("not every client entered within {patience:?}"));
+        }
+        send(&mut clients[pinger].stream, b"ping\n")?;
+        let pinged = |cs: &[Client]| cs.iter().all(|c| c.pinged);
+        pump(poll, clients, pinged, Duration::from_millis(200))?;
+    }
+    Ok(())
 }
 
 /// Writes a short line on a nonblocking socket.
@@ -244,6 +289,7 @@ fn pump(
             let mut start = 0;
             while let Some(end) = client.partial[start..].iter().position(|&b| b == b'\n') {
                 let line = &client.partial[start..start + end];
+                client.lines += 1;
                 if line.starts_with(b"You are ") {
                     client.greeted = true;
                 } else if line.ends_with(b": ping") {

@@ -175,7 +175,7 @@ fn crawl(exe: &Path, site: &Site, want: &BTreeSet<String>, kill: bool) -> Result
 
 /// Fetches every URL of `want` with `links::extract` on `threads` threads,
 /// each taking the next URL from a shared list; returns the time.
-fn reference(want: &BTreeSet<String>, threads: usize) -> Duration {
+pub(crate) fn reference(want: &BTreeSet<String>, threads: usize) -> Duration {
     let urls: Mutex<Vec<String>> = Mutex::new(want.iter().cloned().collect());
     let start = Instant::now();
     thread::scope(|s| {

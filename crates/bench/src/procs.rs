@@ -228,6 +228,8 @@ fn is_listening(addr: SocketAddr) -> bool {
 pub struct Status {
     /// Peak resident memory (VmHWM), KiB.
     pub hwm_kib: u64,
+    /// Resident memory now (VmRSS), KiB.
+    pub rss_kib: u64,
     /// Page tables (VmPTE), KiB: kernel memory that VmRSS leaves out.
     pub pte_kib: u64,
     /// Number of threads.
@@ -251,6 +253,7 @@ pub fn parse_status(text: &str) -> Status {
     };
     Status {
         hwm_kib: field("VmHWM:"),
+        rss_kib: field("VmRSS:"),
         pte_kib: field("VmPTE:"),
         threads: field("Threads:"),
     }

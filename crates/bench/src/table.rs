@@ -295,6 +295,7 @@ fn parse_threads_idle(text: &str) -> Option<procs::Status> {
     Some(procs::Status {
         threads: field("threads")?,
         hwm_kib: field("hwm_kib")?,
+        rss_kib: field("rss_kib")?,
         pte_kib: field("pte_kib")?,
     })
 }
