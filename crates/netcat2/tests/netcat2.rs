@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use testkit::cli::go_log_message;
 use testkit::net::{assert_dial_failure, resetting_server};
+use testkit::reset::resetting_after_a_line;
 use testkit::{PATIENCE, Program, next_line, serve_in_process};
 
 const NETCAT2: &str = env!("CARGO_BIN_EXE_netcat2");
@@ -87,6 +88,31 @@ fn a_reset_by_the_server_is_go_s_log_line() {
         [read, write_reset, write_pipe].contains(&message.to_string()),
         "{message}"
     );
+}
+
+/// A reset that comes just before the end of input ends netcat2 with Go's
+/// log line, `read tcp L->R: read: connection reset by peer`, and exit
+/// status 1, every time: not with a quiet 0 from `main` returning at the
+/// end of input while the background copy is still logging the reset. (Go's
+/// exit wins that race almost always; ours waits for it.)
+#[test]
+fn a_reset_just_before_the_end_of_input_is_exit_status_1_every_time() {
+    let (server, resets) = resetting_after_a_line(b"hello\n");
+    let line = [vec![b'x'; 100_000], b"\n".to_vec()].concat();
+    for _ in 0..20 {
+        let mut netcat = Program::start(NETCAT2, &["--addr", &server]);
+        let lines = netcat.stdout_lines();
+        // The background copy is under way, its connection named.
+        assert_eq!(next_line(&lines), b"hello\n");
+        netcat.type_in(&line);
+        // The server has read the whole line, then reset the connection.
+        let name = resets.recv_timeout(PATIENCE).expect("the reset");
+        netcat.end_input();
+        let (status, _, err) = netcat.finish();
+        assert_eq!(status.code(), Some(1), "stderr: {err:?}");
+        let read = format!("read {name}: read: connection reset by peer");
+        assert_eq!(go_log_message(&err), read);
+    }
 }
 
 #[test]

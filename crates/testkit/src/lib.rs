@@ -14,6 +14,7 @@
 //! | [`countdown`] | what countdown1 to countdown3 share                            |
 //! | [`pipeline`]  | what pipeline2 and pipeline3 share                             |
 //! | [`reverb`]    | the echoes of a shout, for reverb_idle and reverb_wait         |
+//! | [`reset`]     | a server that resets each client after a line, for netcat2     |
 //! | [`site`]      | [`Site`](site::Site), a web site on a loopback port, for links and the crawlers |
 //! | [`mirror_site`] | [`MirrorSite`](mirror_site::MirrorSite), any content on any loopback address, for exercise 8.7 |
 //! | [`tree`]      | [`Tree`](tree::Tree), generated directory trees, and what du1 to du4 (and exercise 8.9) share |
@@ -30,6 +31,7 @@ pub mod net;
 pub mod photos;
 pub mod pipeline;
 pub mod process;
+pub mod reset;
 pub mod reverb;
 pub mod same_job;
 pub mod site;
