@@ -145,7 +145,7 @@ pub(crate) fn load(
     pid: u32,
 ) -> Result<(Duration, procs::Status), String> {
     let (mut poll, mut clients) = connect(addr, listeners + talkers)?;
-    enter(&mut poll, &mut clients, PATIENCE)?;
+    enter(&mut poll, &mut clients, PATIENCE, Duration::from_millis(200))?;
 
     let start = Instant::now();
     let want = talkers * LINES;
@@ -165,8 +165,8 @@ pub(crate) fn load(
 }
 
 /// Connects `clients` clients that only listen and waits until the
-/// arrivals have died down (nothing heard for a second, or `patience`
-/// spent) and all have entered; returns the time from the first connect,
+/// arrivals have died down (nothing heard for 3 s, or `patience` spent)
+/// and all have entered; returns the time from the first connect,
 /// and what `/proc/PID/status` says of server `pid` then.
 pub(crate) fn hold(
     addr: SocketAddr,
@@ -179,7 +179,7 @@ pub(crate) fn hold(
     let heard = |cs: &[Client]| cs.iter().map(|c| c.lines).sum::<u64>();
     loop {
         let before = heard(&clients);
-        pump(&mut poll, &mut clients, |_| false, Duration::from_secs(1))?;
+        pump(&mut poll, &mut clients, |_| false, Duration::from_secs(3))?;
         if heard(&clients) == before {
             break;
         }
@@ -187,9 +187,9 @@ pub(crate) fn hold(
             return Err(format!("arrivals still coming after {patience:?}"));
         }
     }
-    // Only now: a ping sent while arrivals wait would wait behind them,
-    // and every re-ping adds a line to each client.
-    enter(&mut poll, &mut clients, patience)?;
+    // Only now, and seldom again: a ping waits behind the arrivals, and
+    // each costs the server a line to every client.
+    enter(&mut poll, &mut clients, patience, Duration::from_secs(10))?;
     let elapsed = start.elapsed();
     let status = procs::status(pid).map_err(|err| format!("the server's status: {err}"))?;
     Ok((elapsed, status))
@@ -225,9 +225,15 @@ fn connect(addr: SocketAddr, n: usize) -> Result<(Poll, Vec<Client>), String> {
     Ok((poll, clients))
 }
 
-/// Waits until every client is greeted, then has the last one ping until
-/// all have heard it: a client has entered once it hears any message.
-fn enter(poll: &mut Poll, clients: &mut [Client], patience: Duration) -> Result<(), String> {
+/// Waits until every client is greeted, then has the last one ping, again
+/// every `again`, until all have heard it: a client has entered once it
+/// hears any message.
+fn enter(
+    poll: &mut Poll,
+    clients: &mut [Client],
+    patience: Duration,
+    again: Duration,
+) -> Result<(), String> {
     let greeted = |cs: &[Client]| cs.iter().all(|c| c.greeted);
     if !pump(poll, clients, greeted, patience)? {
         return Err(format!("not every client was greeted within {patience:?}"));
@@ -240,7 +246,7 @@ fn enter(poll: &mut Poll, clients: &mut [Client], patience: Duration) -> Result<
         }
         send(&mut clients[pinger].stream, b"ping\n")?;
         let pinged = |cs: &[Client]| cs.iter().all(|c| c.pinged);
-        pump(poll, clients, pinged, Duration::from_millis(200))?;
+        pump(poll, clients, pinged, again)?;
     }
     Ok(())
 }
