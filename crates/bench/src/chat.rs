@@ -145,7 +145,12 @@ pub(crate) fn load(
     pid: u32,
 ) -> Result<(Duration, procs::Status), String> {
     let (mut poll, mut clients) = connect(addr, listeners + talkers)?;
-    enter(&mut poll, &mut clients, PATIENCE, Duration::from_millis(200))?;
+    enter(
+        &mut poll,
+        &mut clients,
+        PATIENCE,
+        Duration::from_millis(200),
+    )?;
 
     let start = Instant::now();
     let want = talkers * LINES;
