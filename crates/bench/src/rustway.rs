@@ -36,7 +36,8 @@ pub enum Job {
     /// chat: fan-out of 200 clients × 20 lines (800,000 deliveries)
     Chat,
     /// chat: memory while it holds `--idle-clients` clients (only when
-    /// asked for: Go's takes some 13 minutes a round)
+    /// asked for: Go's takes minutes a round at 6,000 clients, and more than
+    /// 40 at 19,900)
     ChatIdle,
 }
 
@@ -829,9 +830,10 @@ fn chat_crowd(bins: &Bins, args: &RustwayArgs) -> Result<Row, String> {
     })
 }
 
-/// How long chat may take to hold its idle clients: Go's takes some 13
-/// minutes for 19,900 (n²/2 = 198 million arrival lines).
-const HOLD: Duration = Duration::from_secs(40 * 60);
+/// How long chat may take to hold its idle clients. Go's had not let
+/// 19,900 in after 40 minutes here (n²/2 = 198 million arrival lines
+/// through one broadcaster goroutine); 6,000 take it about a minute.
+const HOLD: Duration = Duration::from_secs(20 * 60);
 
 /// chat holding idle clients: `--idle-clients` connect one after another,
 /// each hearing every later arrival (n²/2 lines in all), until the
