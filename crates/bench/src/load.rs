@@ -47,8 +47,9 @@ struct Reader {
 }
 
 /// `clients` connections to a clock server, opened in the same instant; each
-/// reads until `read_for` after the last was opened. Before the connections close, `before_close` runs
-/// (to sample the server's memory while it serves them all).
+/// reads until `read_for` after the last was opened. Before the connections
+/// close, `before_close` runs (to sample the server's memory while it
+/// serves them all).
 pub fn clock_burst<T>(
     addr: SocketAddr,
     clients: usize,

@@ -67,7 +67,8 @@ pub struct RustwayArgs {
     pub idle_clients: usize,
 
     /// Instead of the table: clock2's peak memory against clients (1,000 up
-    /// to 50,000 or what `ulimit -n` allows), each column once, drawn as an SVG here
+    /// to 50,000 or what `ulimit -n` allows), each point the median of
+    /// `--rounds` runs, drawn as an SVG here
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
 }
