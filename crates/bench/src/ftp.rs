@@ -46,12 +46,15 @@ pub struct FtpArgs {
     #[arg(long, default_value_t = 1024)]
     pub big_mib: u64,
 
-    /// Clients downloading the 5 MiB file at once
-    #[arg(long, default_value_t = 100)]
+    /// Clients downloading the 5 MiB file at once, 1 to 5000 (a thread each)
+    #[arg(long, default_value_t = 100,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=5000))]
     pub downloads: usize,
 
-    /// Clients logging in at once, and idle sessions for the memory figure
-    #[arg(long, default_value_t = 300)]
+    /// Clients logging in at once, and idle sessions for the memory figure,
+    /// 1 to 5000 (a thread each)
+    #[arg(long, default_value_t = 300,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=5000))]
     pub logins: usize,
 
     /// The vsftpd executable
